@@ -1,0 +1,107 @@
+"""`family-context`: one command line for every step of the pipeline.
+
+extracts -> `link` -> `load` -> Neo4j -> `serve`; `demo` runs them all on a generated town.
+Imports happen inside each command so `family-context --help` stays quick.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from family_context.settings import PROJECT_ROOT, get_settings
+
+app = typer.Typer(help="Family Context: who is involved with a child and whom to call.", no_args_is_help=True)
+neo4j_app = typer.Typer(help="Manage the local Neo4j server run from the fetched jars.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+
+DEMO_SOURCES = PROJECT_ROOT / "demo_town" / "sources.yaml"
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start Neo4j (Java 17, 127.0.0.1, auth on) and wait until Bolt answers."""
+    from family_context import neo4j_server
+
+    raise typer.Exit(neo4j_server.start(get_settings()))
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop Neo4j cleanly."""
+    from family_context import neo4j_server
+
+    raise typer.Exit(neo4j_server.stop(get_settings()))
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether Neo4j is running and answering."""
+    from family_context import neo4j_server
+
+    raise typer.Exit(neo4j_server.status(get_settings()))
+
+
+@app.command()
+def generate(
+    people: int = typer.Option(5000, help="How many residents the town has."),
+    seed: int = typer.Option(7, help="Same seed, same files."),
+    out: Path = typer.Option(Path("var/demo/extracts"), help="Folder for the extract CSVs."),
+) -> None:
+    """Generate a synthetic town's source extracts (and truth.csv)."""
+    from demo_town.generate import generate_town
+
+    generate_town(people=people, seed=seed, out=out)
+
+
+@app.command()
+def link(
+    extracts: Path = typer.Option(Path("var/demo/extracts"), help="Folder holding the extract CSVs."),
+    sources: Path = typer.Option(DEMO_SOURCES, help="YAML mapping each extract's columns to canonical fields."),
+    out: Path = typer.Option(Path("var/demo/linked"), help="Folder for clusters.csv and the run report."),
+    engine: str = typer.Option("duckdb", help="duckdb (default) or spark."),
+) -> None:
+    """Standardise the extracts and match records to people with Splink."""
+    from linkage.run import run_linkage
+
+    run_linkage(extracts=extracts, sources=sources, out=out, engine=engine)
+
+
+@app.command()
+def load(
+    extracts: Path = typer.Option(Path("var/demo/extracts"), help="Folder holding the extract CSVs."),
+    linked: Path = typer.Option(Path("var/demo/linked"), help="Output folder of `family-context link`."),
+    sources: Path = typer.Option(DEMO_SOURCES, help="The same sources YAML given to `link`."),
+) -> None:
+    """Load people, addresses, households and service involvements into Neo4j."""
+    from graph_loader.load import load_graph
+
+    load_graph(extracts=extracts, linked=linked, sources=sources, settings=get_settings())
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="Defaults to FC_HOST or 127.0.0.1."),
+    port: Optional[int] = typer.Option(None, help="Defaults to FC_PORT or 8000."),
+) -> None:
+    """Serve the GraphQL API and the web client."""
+    from family_context.server import run_server
+
+    run_server(get_settings(), host=host, port=port)
+
+
+@app.command()
+def demo(
+    people: int = typer.Option(5000, help="How many residents the demo town has."),
+    seed: int = typer.Option(7),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve when the load is done."),
+) -> None:
+    """Generate a demo town, link it, load it into Neo4j and serve it."""
+    from family_context.demo import run_demo
+
+    run_demo(get_settings(), people=people, seed=seed, serve_after=serve_after)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,4 @@
+UNWIND $rows AS row
+MERGE (p:Practitioner {id: row.id})
+SET p.name = row.name, p.role = row.role, p.team = row.team, p.phone = row.phone, p.email = row.email,
+    p.run = $run

@@ -1,0 +1,117 @@
+"""From linkage's standardised records to what the graph holds about each person: name, DOB, addresses, household.
+
+A person's displayed name and date of birth are the values most of their records agree on (ties go to the more
+authoritative system). Their current address is the one the most systems hold, then the most recently extracted;
+every other address they are known at is kept as history. A household is everyone whose current address is the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+# Which system's spelling wins a tie: the ones social workers and health keep most carefully first.
+SOURCE_PRIORITY = ("lcs", "health", "las", "synergy", "probation", "yos", "housing_tenancy", "housing_asb")
+
+
+@dataclass
+class StandardRecord:
+    source: str
+    record_id: str
+    person_id: str
+    match_probability: float
+    first_name: str
+    last_name: str
+    dob: date | None
+    sex: str
+    address: str
+    postcode: str
+    extracted_at: date
+
+    @property
+    def key(self) -> str:
+        return record_key(self.source, self.record_id)
+
+
+@dataclass
+class PersonSummary:
+    id: str
+    records: list[StandardRecord] = field(default_factory=list)
+
+
+def record_key(source: str, record_id: str) -> str:
+    return f"{source}:{record_id}"
+
+
+def address_id(line: str, postcode: str) -> str:
+    """Same address, same id, whatever the spacing, case or punctuation the system used."""
+    canonical = re.sub(r"[^a-z0-9]+", " ", f"{line} {postcode}".lower()).strip()
+    return "A-" + hashlib.sha1(canonical.encode()).hexdigest()[:12]
+
+
+def _priority(source: str) -> int:
+    return SOURCE_PRIORITY.index(source) if source in SOURCE_PRIORITY else len(SOURCE_PRIORITY)
+
+
+def _consensus(values: Iterable[tuple[str, object]]) -> object:
+    """The most common non-blank value; ties broken by source priority."""
+    counted: Counter[object] = Counter()
+    best_source: dict[object, int] = {}
+    for source, value in values:
+        if value in (None, ""):
+            continue
+        counted[value] += 1
+        best_source[value] = min(best_source.get(value, 99), _priority(source))
+    if not counted:
+        return None
+    return max(counted, key=lambda v: (counted[v], -best_source[v]))
+
+
+def person_row(person_id: str, records: list[StandardRecord]) -> dict:
+    first = _consensus((r.source, r.first_name) for r in records) or ""
+    last = _consensus((r.source, r.last_name) for r in records) or ""
+    names = sorted({f"{r.first_name} {r.last_name}".strip().lower() for r in records if r.first_name or r.last_name})
+    return {
+        "id": person_id,
+        "first_name": first,
+        "last_name": last,
+        "display_name": f"{first} {last}".strip() or "(name not recorded)",
+        "dob": _consensus((r.source, r.dob) for r in records),
+        "sex": _consensus((r.source, r.sex) for r in records if r.sex in ("M", "F")) or "U",
+        "search_names": " ".join(names),
+    }
+
+
+def address_rows(records: list[StandardRecord]) -> tuple[list[dict], list[dict]]:
+    """(LIVES_AT rows for this person, with the current one marked; RECORDED_AT rows per record)."""
+    by_address: dict[str, list[StandardRecord]] = defaultdict(list)
+    recorded = []
+    for r in records:
+        if not (r.address or r.postcode):
+            continue
+        aid = address_id(r.address, r.postcode)
+        by_address[aid].append(r)
+        recorded.append({"record_key": r.key, "address_id": aid})
+    ranked = sorted(by_address.items(),
+                    key=lambda item: (len({r.source for r in item[1]}), max(r.extracted_at for r in item[1])),
+                    reverse=True)
+    lives = [{
+        "person_id": records[0].person_id,
+        "address_id": aid,
+        "sources": sorted({r.source for r in recs}),
+        "last_seen": max(r.extracted_at for r in recs),
+        "current": index == 0,
+    } for index, (aid, recs) in enumerate(ranked)]
+    return lives, recorded
+
+
+def household_rows(lives_at: list[dict]) -> list[dict]:
+    """One household per current address, holding everyone who currently lives there."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for row in lives_at:
+        if row["current"]:
+            members[row["address_id"]].append(row["person_id"])
+    return [{"id": "H-" + aid[2:], "address_id": aid, "members": sorted(ids)} for aid, ids in sorted(members.items())]

@@ -6,6 +6,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 NEO4J_LIB := .cache/neo4j/lib
+NEO4J_PLUGINS := .cache/neo4j/plugins
 JAVA17_HOME ?= /usr/lib/jvm/java-17-openjdk-amd64
 
 .PHONY: demo test bootstrap python-env neo4j-jars web-assets browser clean
@@ -25,12 +26,19 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 neo4j-jars: .cache/neo4j/.fetched
+# The Neo4j Community server's jars (the tarball's lib/) and APOC core (plugins/) from Maven Central, pinned in
+# infra/neo4j/pom.xml. Both folders are emptied first so a version change leaves no stale jar on the classpath.
 .cache/neo4j/.fetched: infra/neo4j/pom.xml
-	mkdir -p $(NEO4J_LIB) .cache/neo4j/plugins
+	rm -rf $(NEO4J_LIB) $(NEO4J_PLUGINS)
+	mkdir -p $(NEO4J_LIB) $(NEO4J_PLUGINS)
 	JAVA_HOME=$(JAVA17_HOME) mvn --batch-mode --quiet -f infra/neo4j/pom.xml \
-		dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/$(NEO4J_LIB) -DexcludeClassifiers=core
+		dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds=apoc-core \
+		-DoutputDirectory=$(CURDIR)/$(NEO4J_LIB)
 	JAVA_HOME=$(JAVA17_HOME) mvn --batch-mode --quiet -f infra/neo4j/pom.xml \
-		dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/.cache/neo4j/plugins -DincludeClassifiers=core -DexcludeTransitive=true
+		dependency:copy-dependencies -DincludeArtifactIds=apoc-core -DexcludeTransitive=true \
+		-DoutputDirectory=$(CURDIR)/$(NEO4J_PLUGINS)
+	@test -n "$$(ls $(NEO4J_LIB)/neo4j-server-*.jar 2>/dev/null)" || (echo "no neo4j-server jar in $(NEO4J_LIB)" >&2; exit 1)
+	@test -n "$$(ls $(NEO4J_PLUGINS)/apoc-core-*.jar 2>/dev/null)" || (echo "no APOC jar in $(NEO4J_PLUGINS)" >&2; exit 1)
 	touch $@
 
 web-assets: web_client/node_modules/.installed

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
+from graph_loader.search_names import name_words
+
 # Which system's spelling wins a tie: the ones social workers and health keep most carefully first.
 SOURCE_PRIORITY = ("lcs", "health", "las", "synergy", "probation", "yos", "housing_tenancy", "housing_asb")
 
@@ -73,7 +75,7 @@ def _consensus(values: Iterable[tuple[str, object]]) -> object:
 def person_row(person_id: str, records: list[StandardRecord]) -> dict:
     first = _consensus((r.source, r.first_name) for r in records) or ""
     last = _consensus((r.source, r.last_name) for r in records) or ""
-    names = sorted({f"{r.first_name} {r.last_name}".strip().lower() for r in records if r.first_name or r.last_name})
+    names = sorted({word for r in records for word in name_words(f"{r.first_name} {r.last_name}")})
     return {
         "id": person_id,
         "first_name": first,

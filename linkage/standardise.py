@@ -1,0 +1,525 @@
+"""Standardisation of names, dates, sex, postcodes, phone numbers, addresses and identifiers.
+
+Each value gets two forms where that matters: a *display* form (title-case names, tidy address, `SK1 3XE`) written to
+standardised_records.csv, and a *match* form (lower-case ASCII, nicknames resolved) used by Splink.
+All functions are pure and backend independent; `standardise_source` applies a source's mapping to a DataFrame.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from linkage.sources_config import DEFAULT_SEX_MAP, SourceConfig
+
+# ---------------------------------------------------------------------------------------------------------- names
+
+TITLES = {"mr", "mrs", "miss", "ms", "mx", "dr", "master", "prof", "rev", "sir", "dame", "lady", "lord"}
+NAME_SUFFIXES = {"jr", "jnr", "sr", "snr", "ii", "iii", "iv"}
+NULL_NAMES = {"", "unknown", "not known", "notknown", "unk", "n/a", "na", "none", "null", "baby", "infant", "xxx",
+              "x", "-", "?", "tbc", "nfa"}
+SURNAME_PREFIXES = {"mc", "mac", "o", "de", "da", "di", "van", "von", "le", "la", "st", "du", "del", "della", "ap"}
+
+# Common English nicknames -> canonical forename. Both sides of a comparison are mapped, so Bill ~ William ~ Will.
+# Ambiguous short forms (Alex, Sam, Chris, Pat, Jo, Jack) are deliberately left alone.
+_NICKNAMES_SRC = {
+    "william": "bill billy will willy willie liam wills",
+    "robert": "bob bobby rob robbie robby bert",
+    "james": "jim jimmy jamie jimbo",
+    "michael": "mike mick mickey micky mikey",
+    "david": "dave davey davy",
+    "thomas": "tom tommy",
+    "anthony": "tony ant antony",
+    "richard": "rick ricky dick rich richie",
+    "edward": "ed eddie eddy ted teddy ned",
+    "frederick": "fred freddie freddy",
+    "henry": "harry hal hank",
+    "charles": "charlie chas chuck",
+    "john": "johnny jonny",
+    "jonathan": "jon jonny",
+    "joseph": "joe joey",
+    "daniel": "dan danny",
+    "matthew": "matt matty",
+    "nicholas": "nick nicky",
+    "stephen": "steve stevie",
+    "steven": "steve stevie",
+    "peter": "pete",
+    "benjamin": "ben benny benji",
+    "timothy": "tim timmy",
+    "andrew": "andy drew",
+    "gregory": "greg",
+    "terence": "terry",
+    "ronald": "ron ronnie",
+    "donald": "don donny",
+    "leonard": "len lenny leo",
+    "kenneth": "ken kenny",
+    "gerald": "gerry jerry",
+    "joshua": "josh",
+    "zachary": "zac zack zak",
+    "oliver": "olly ollie",
+    "alfred": "alf alfie",
+    "samuel": "sammy",
+    "nathaniel": "nat nate",
+    "christopher": "kit",
+    "elizabeth": "liz lizzie lizzy beth betty bess bessie eliza libby elsie",
+    "margaret": "maggie meg peggy madge",
+    "katherine": "kate katie kathy kath kat kay kitty",
+    "catherine": "cathy cath",
+    "susan": "sue susie suzy",
+    "jennifer": "jenny jen jenna",
+    "jessica": "jess jessie",
+    "rebecca": "becky becca",
+    "victoria": "vicky vicki vikki tori",
+    "deborah": "debbie debs deb",
+    "sandra": "sandy",
+    "amanda": "mandy",
+    "abigail": "abby abbie abi",
+    "christine": "chrissie chrissy",
+    "christina": "tina",
+    "nicola": "nikki nicky",
+    "patricia": "trish tricia patsy",
+    "louise": "lou",
+    "josephine": "jo josie",
+    "jacqueline": "jackie",
+    "samantha": "sammie",
+    "alexandra": "lexie",
+    "gemma": "gem",
+    "natalie": "nat",
+    "kimberley": "kim",
+    "kimberly": "kim",
+    "dorothy": "dot dotty",
+    "helen": "nell nellie",
+}
+NICKNAMES: dict[str, str] = {}
+for canonical, nicks in _NICKNAMES_SRC.items():
+    for n in nicks.split():
+        NICKNAMES.setdefault(n, canonical)
+# spelling variants that are the same name
+NICKNAMES.update({"catherine": "katherine", "kathryn": "katherine", "catharine": "katherine", "steven": "stephen",
+                  "jon": "jonathan", "zachariah": "zachary", "nathaniel": "nathaniel", "kimberly": "kimberley"})
+
+
+def strip_accents(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def clean_text(value: object) -> str:
+    """None/NaN -> "", collapse whitespace, strip."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and pd.isna(value):
+        return ""
+    s = str(value).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _name_tokens(value: object) -> list[str]:
+    """Lower-case ASCII tokens of a name; hyphens and apostrophes kept inside tokens."""
+    s = strip_accents(clean_text(value)).lower()
+    s = s.replace("\u2019", "'").replace("`", "'")
+    s = re.sub(r"[^a-z'\- ]+", " ", s)  # digits and other punctuation go
+    s = re.sub(r"\s*-\s*", "-", s)
+    s = re.sub(r"-+", "-", s).strip("-' ")
+    toks = [t.strip("-'") for t in s.split() if t.strip("-'")]
+    return toks
+
+
+def _is_null_name(tokens: list[str]) -> bool:
+    return not tokens or " ".join(tokens) in NULL_NAMES
+
+
+def display_name(value: object) -> str:
+    """Tidy a name for display: 'o'BRIEN' -> "O'Brien", 'smith - jones' -> 'Smith-Jones', 'MCDONALD' -> 'McDonald'.
+
+    Mixed-case input that already looks deliberate (e.g. 'MacLeod') is only whitespace-tidied.
+    """
+    raw = clean_text(value)
+    raw = re.sub(r"\s*-\s*", "-", raw)
+    if not raw:
+        return ""
+    letters = [c for c in raw if c.isalpha()]
+    deliberate = letters and not all(c.isupper() for c in letters) and not all(c.islower() for c in letters)
+    if deliberate and raw[0].isupper():
+        return raw
+
+    def cap_word(w: str) -> str:
+        out = re.sub(r"(^|[\-' ])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), w.lower())
+        out = re.sub(r"^Mc([a-z])", lambda m: "Mc" + m.group(1).upper(), out)
+        out = re.sub(r"([\- ])Mc([a-z])", lambda m: m.group(1) + "Mc" + m.group(2).upper(), out)
+        return out
+
+    return cap_word(raw)
+
+
+@dataclass(frozen=True)
+class Name:
+    first: str  # display
+    middle: str  # display
+    last: str  # display
+    first_match: str  # canonical forename for matching ("" when none)
+    last_match: str  # surname letters only ("smithjones")
+    last_tokens: tuple[str, ...]  # surname parts for partial (double-barrelled) matches
+
+
+def split_forenames(first: object, middle: object = None) -> tuple[str, str]:
+    """Split 'Mr John Paul' into ('John', 'Paul') when there is no separate middle name column."""
+    toks = clean_text(first).split(" ")
+    toks = [t for t in toks if t and t.lower().strip(".") not in TITLES] if len(toks) > 1 else toks
+    mid = clean_text(middle)
+    if not toks or toks == [""]:
+        return "", mid
+    if len(toks) > 1 and not mid:
+        return toks[0], " ".join(toks[1:])
+    return " ".join(toks) if mid else toks[0], mid
+
+
+def canonical_forename(value: object) -> str:
+    """Match key for a forename: first token, ASCII lower case, no punctuation, nickname resolved."""
+    toks = [t for t in _name_tokens(value) if t not in TITLES]
+    if _is_null_name(toks):
+        return ""
+    tok = re.sub(r"[^a-z]", "", toks[0])
+    return NICKNAMES.get(tok, tok)
+
+
+def surname_key(value: object) -> tuple[str, tuple[str, ...]]:
+    """('smithjones', ('smith', 'jones')) for 'Smith-Jones'; prefixes joined: 'Mc Donald' -> ('mcdonald', ('mcdonald',))."""
+    toks = [t for t in _name_tokens(value) if t not in NAME_SUFFIXES]
+    if _is_null_name(toks):
+        return "", ()
+    parts: list[str] = []
+    for t in toks:
+        parts.extend(p for p in t.split("-") if p)
+    parts = [re.sub(r"[^a-z]", "", p) for p in parts]
+    parts = [p for p in parts if p]
+    merged: list[str] = []
+    i = 0
+    while i < len(parts):
+        p = parts[i]
+        if p in SURNAME_PREFIXES and i + 1 < len(parts):
+            merged.append(p + parts[i + 1])
+            i += 2
+            continue
+        merged.append(p)
+        i += 1
+    return "".join(merged), tuple(merged)
+
+
+def standardise_name(first: object, last: object, middle: object = None) -> Name:
+    f_raw, m_raw = split_forenames(first, middle)
+    first_disp = display_name(f_raw) if canonical_forename(f_raw) else ""
+    middle_disp = display_name(m_raw) if _name_tokens(m_raw) and not _is_null_name(_name_tokens(m_raw)) else ""
+    last_match, last_tokens = surname_key(last)
+    last_disp = display_name(last) if last_match else ""
+    return Name(first_disp, middle_disp, last_disp, canonical_forename(f_raw), last_match, last_tokens)
+
+
+def soundex(name: str) -> str:
+    """American Soundex of an ASCII lower-case name ('' for '')."""
+    name = re.sub(r"[^a-z]", "", name.lower())
+    if not name:
+        return ""
+    codes = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3"),
+             "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
+    out = name[0].upper()
+    prev = codes.get(name[0], "")
+    for c in name[1:]:
+        code = codes.get(c, "")
+        if code and code != prev:
+            out += code
+        if c not in "hw":
+            prev = code
+    return (out + "000")[:4]
+
+
+# ---------------------------------------------------------------------------------------------------------- dates
+
+FALLBACK_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y",
+                         "%d %B %Y", "%d/%m/%y", "%Y/%m/%d", "%d-%b-%y")
+MIN_DOB = date(1900, 1, 1)
+
+
+class DateProblem(ValueError):
+    pass
+
+
+def parse_date(value: object, formats: tuple[str, ...] | list[str] = (), *, today: date | None = None,
+               min_date: date = MIN_DOB) -> date | None:
+    """Parse a date tried against the source's formats then common fallbacks.
+
+    Blank -> None. Raises DateProblem (with a reason) for an impossible date (31/02/2010), a date in the future or
+    before 1900, or text that matches no format. A time part ('2010-01-02 00:00:00', 'T00:00') is ignored.
+    """
+    s = clean_text(value)
+    if not s:
+        return None
+    s = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$", "", s).strip()
+    today = today or date.today()
+    looked_like_date = False
+    for fmt in (*formats, *[f for f in FALLBACK_DATE_FORMATS if f not in formats]):
+        try:
+            d = datetime.strptime(s, fmt).date()
+        except ValueError as exc:
+            if "day is out of range" in str(exc) or "month must be" in str(exc):
+                looked_like_date = True
+            continue
+        if fmt.endswith("%y") and d > today:
+            d = d.replace(year=d.year - 100)
+        if d > today:
+            raise DateProblem(f"date in the future: {s!r}")
+        if d < min_date:
+            raise DateProblem(f"date before {min_date.year}: {s!r}")
+        return d
+    if looked_like_date or re.fullmatch(r"\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}|\d{8}", s):
+        raise DateProblem(f"impossible date: {s!r}")
+    raise DateProblem(f"unreadable date: {s!r}")
+
+
+# ---------------------------------------------------------------------------------------------------------- sex
+
+def standardise_sex(value: object, mapping: dict[str, str] | None = None) -> str:
+    s = clean_text(value).lower()
+    if not s:
+        return "U"
+    if mapping and s in mapping:
+        return mapping[s]
+    return DEFAULT_SEX_MAP.get(s, "U")
+
+
+# ---------------------------------------------------------------------------------------------------------- postcodes
+
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
+
+
+def standardise_postcode(value: object) -> str:
+    """'sk1  3xe' -> 'SK1 3XE'; 'SK13XE' -> 'SK1 3XE'; a digit O/0 slip in the inward code is fixed ('SK1 OXE')."""
+    s = re.sub(r"[^A-Za-z0-9]", "", clean_text(value)).upper()
+    if len(s) < 5 or len(s) > 7:
+        return s
+    outward, inward = s[:-3], s[-3:]
+    inward = inward[0].replace("O", "0").replace("I", "1") + inward[1:].replace("0", "O").replace("1", "I")
+    return f"{outward} {inward}"
+
+
+def postcode_is_valid(pc: str) -> bool:
+    return bool(POSTCODE_RE.match(pc))
+
+
+# ---------------------------------------------------------------------------------------------------------- phones
+
+def standardise_phone(value: object) -> str:
+    """UK numbers to national format with the usual spacing: '+44 7700 900123' -> '07700 900123',
+    '01614960123' -> '0161 496 0123', '020 7946 0018' -> '020 7946 0018'. Non-UK or broken numbers: digits only."""
+    s = clean_text(value)
+    s = re.sub(r"(?i)\s*(ext|x)\.?\s*\d+$", "", s)
+    digits = re.sub(r"\D", "", s)
+    if not digits:
+        return ""
+    if digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("44") and (s.lstrip().startswith("+") or len(digits) == 12):
+        digits = "0" + digits[2:]
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if len(digits) == 10 and not digits.startswith("0"):
+        digits = "0" + digits
+    digits = re.sub(r"^0(0)", r"0", digits) if digits.startswith("0(0)") else digits
+    if len(digits) != 11 or not digits.startswith("0"):
+        return digits
+    if digits.startswith("07") or digits.startswith("08") or digits.startswith("09"):
+        return f"{digits[:5]} {digits[5:]}"
+    if digits.startswith("02"):
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if re.match(r"^01\d1", digits) or digits.startswith("011"):
+        return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+    return f"{digits[:5]} {digits[5:]}"
+
+
+# ---------------------------------------------------------------------------------------------------------- addresses
+
+ADDRESS_ABBREVIATIONS = {
+    "rd": "Road", "st": "Street", "ave": "Avenue", "av": "Avenue", "ln": "Lane", "dr": "Drive", "cl": "Close",
+    "ct": "Court", "cres": "Crescent", "gdns": "Gardens", "gr": "Grove", "gro": "Grove", "pl": "Place", "sq": "Square",
+    "tce": "Terrace", "terr": "Terrace", "wy": "Way", "pk": "Park", "hse": "House", "flt": "Flat", "apt": "Apartment",
+    "nth": "North", "sth": "South",
+}
+_ADDRESS_KEEP_UPPER = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$|^[0-9]+[A-Z]$")
+
+
+def standardise_address(lines: list[object], postcode: str = "") -> str:
+    """Join address lines into one tidy line: title case, 'Rd' -> 'Road', no repeated commas, postcode removed
+    (it has its own column), '12a' -> '12A'."""
+    parts = [clean_text(x) for x in lines]
+    text = ", ".join(p for p in parts if p)
+    if not text:
+        return ""
+    if postcode:
+        pc_flat = postcode.replace(" ", "")
+        text = re.sub(r"(?i)[, ]*" + r"\s*".join(re.escape(c) for c in pc_flat) + r"\s*$", "", text)
+    text = re.sub(r"\s*,\s*", ", ", text)
+    text = re.sub(r"(, )+", ", ", text).strip(", ")
+    words = []
+    tokens = re.split(r"(\s+|,)", text)
+    for i, w in enumerate(tokens):
+        if not w or w.isspace() or w == ",":
+            words.append(w)
+            continue
+        bare = w.rstrip(".")
+        low = bare.lower()
+        nxt = next((t for t in tokens[i + 1:] if t and not t.isspace()), ",")
+        if low in ADDRESS_ABBREVIATIONS and (nxt == "," or low not in ("st", "dr")):
+            words.append(ADDRESS_ABBREVIATIONS[low])
+        elif re.fullmatch(r"\d+[a-zA-Z]", bare):
+            words.append(bare.upper())
+        elif re.fullmatch(r"[A-Za-z0-9]+", bare) and _ADDRESS_KEEP_UPPER.match(bare.upper()) and any(c.isdigit() for c in bare):
+            words.append(bare.upper())
+        else:
+            words.append(display_name(bare) if (bare.isupper() or bare.islower()) else bare)
+    out = "".join(words)
+    out = re.sub(r"\s+,", ",", out)
+    return re.sub(r"\s+", " ", out).strip(" ,")
+
+
+def address_key(address: str) -> str:
+    """A short match key: the first house number (with letter) and the first street word, lower case ('12a high')."""
+    low = address.lower()
+    m = re.search(r"\b(\d+[a-z]?)\b\s*,?\s*([a-z]+)", low)
+    if not m:
+        return ""
+    return f"{m.group(1)} {m.group(2)}"
+
+
+# ---------------------------------------------------------------------------------------------------------- identifiers
+
+def nhs_number_is_valid(digits: str) -> bool:
+    if not re.fullmatch(r"\d{10}", digits):
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def standardise_nhs_number(value: object) -> str:
+    """10 digits with a valid modulus-11 check digit, or '' ('123 456 7890' -> '1234567890')."""
+    digits = re.sub(r"[\s\-]", "", clean_text(value))
+    return digits if nhs_number_is_valid(digits) else ""
+
+
+def standardise_upn(value: object) -> str:
+    s = re.sub(r"\s", "", clean_text(value)).upper()
+    return s if re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", s) else ""
+
+
+def standardise_identifier(kind: str, value: object) -> str:
+    if kind == "nhs_number":
+        return standardise_nhs_number(value)
+    if kind == "upn":
+        return standardise_upn(value)
+    return re.sub(r"\s", "", clean_text(value)).upper()
+
+
+# ---------------------------------------------------------------------------------------------------------- a source
+
+STANDARDISED_COLUMNS = ["source", "record_id", "first_name", "middle_name", "last_name", "dob", "sex", "address",
+                        "postcode", "phone", "nhs_number", "upn", "lcs_id"]
+MATCH_COLUMNS = ["first_name_std", "alt_first_name_std", "surname_std", "surname_tokens", "surname_soundex",
+                 "first_initial", "dob_std", "birth_year", "postcode_std", "postcode_district", "address_key"]
+
+
+@dataclass
+class StandardiseResult:
+    records: pd.DataFrame  # one row per usable record: STANDARDISED_COLUMNS + MATCH_COLUMNS + row_number
+    quarantine: list[dict] = field(default_factory=list)  # source, file, row_number, record_id, reason
+    warnings: dict[str, int] = field(default_factory=dict)  # reason -> count (e.g. dob blanked)
+    warning_examples: list[dict] = field(default_factory=list)
+
+
+def read_extract(path) -> pd.DataFrame:
+    """Every column as text, blanks as "" (never NaN, and 'NA' stays 'NA')."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+
+
+def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | None = None) -> StandardiseResult:
+    """Apply a source's mapping row by row. Quarantines rows with no record id, a duplicate record id, or no usable
+    name; blanks (with a warning) a DOB that cannot be a real date of birth, an invalid NHS number or UPN."""
+    today = today or date.today()
+    df = df.rename(columns=lambda c: c.strip())
+    out: list[dict] = []
+    quarantine: list[dict] = []
+    warnings: dict[str, int] = {}
+    examples: list[dict] = []
+    seen_ids: set[str] = set()
+
+    def col(row, name):
+        return row[name] if name else ""
+
+    def warn(reason: str, row_number: int, record_id: str):
+        warnings[reason] = warnings.get(reason, 0) + 1
+        if len(examples) < 50:
+            examples.append({"source": src.name, "row_number": row_number, "record_id": record_id, "warning": reason})
+
+    sex_map = src.sex.values if src.sex else {}
+    for i, row in enumerate(df.to_dict("records"), start=1):
+        rid = "-".join(clean_text(row[c]) for c in src.record_id)
+        if any(not clean_text(row[c]) for c in src.record_id):
+            quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
+                               "reason": "missing record id"})
+            continue
+        if rid in seen_ids:
+            quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
+                               "reason": "duplicate record id"})
+            continue
+        name = standardise_name(col(row, src.first_name), col(row, src.last_name), col(row, src.middle_name))
+        if not name.first_match and not name.last_match:
+            quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
+                               "reason": "no usable name"})
+            continue
+        seen_ids.add(rid)
+        dob = None
+        if src.dob:
+            try:
+                dob = parse_date(row[src.dob.column], src.dob.formats, today=today)
+            except DateProblem as exc:
+                warn("dob blanked: " + str(exc).split(":")[0], i, rid)
+        postcode = standardise_postcode(col(row, src.postcode))
+        address = standardise_address([row[c] for c in src.address], postcode)
+        ids = {"nhs_number": "", "upn": "", "lcs_id": ""}
+        for kind, c in src.identifiers.items():
+            raw = clean_text(row[c])
+            ids[kind] = standardise_identifier(kind, raw)
+            if raw and not ids[kind]:
+                warn(f"{kind} blanked: invalid", i, rid)
+        alt = canonical_forename(col(row, src.alt_first_name)) if src.alt_first_name else ""
+        out.append({
+            "source": src.name,
+            "record_id": rid,
+            "row_number": i,
+            "first_name": name.first,
+            "middle_name": name.middle,
+            "last_name": name.last,
+            "dob": dob.isoformat() if dob else "",
+            "sex": standardise_sex(col(row, src.sex.column) if src.sex else "", sex_map),
+            "address": address,
+            "postcode": postcode,
+            "phone": standardise_phone(col(row, src.phone)),
+            **ids,
+            "first_name_std": name.first_match or None,
+            "alt_first_name_std": (alt if alt and alt != name.first_match else None),
+            "surname_std": name.last_match or None,
+            "surname_tokens": list(name.last_tokens) if name.last_tokens else None,
+            "surname_soundex": soundex(name.last_match) or None,
+            "first_initial": name.first_match[:1] or None,
+            "dob_std": dob.isoformat() if dob else None,
+            "birth_year": str(dob.year) if dob else None,
+            "postcode_std": postcode.replace(" ", "") if postcode_is_valid(postcode) else None,
+            "postcode_district": postcode.split(" ")[0] if postcode_is_valid(postcode) else None,
+            "address_key": address_key(address) or None,
+        })
+    cols = STANDARDISED_COLUMNS[:2] + ["row_number"] + STANDARDISED_COLUMNS[2:] + MATCH_COLUMNS
+    records = pd.DataFrame(out, columns=cols)
+    return StandardiseResult(records=records, quarantine=quarantine, warnings=warnings, warning_examples=examples)

@@ -178,7 +178,7 @@ class Population:
     def couple(self, hh: Household, age_lo: int, age_hi: int) -> tuple[Person, Person]:
         rng = self.rng
         age_m = rng.randint(age_lo, age_hi)
-        age_f = max(18, min(99, age_m + rng.randint(-6, 3)))
+        age_f = max(18, min(95, age_m + rng.randint(-6, 3)))
         man = self.person("M", age_m)
         woman = self.person("F", age_f)
         roll = rng.random()
@@ -199,7 +199,9 @@ class Population:
         kids: list[Person] = []
         parent_age = anchor.age
         first_at = rng.randint(18 if mother else 20, 36)
-        age = min(oldest_max, parent_age - first_at)
+        age = parent_age - first_at
+        if age > oldest_max:  # older parents: the eldest child may have left home, or been born later
+            age = rng.randint(max(0, oldest_max - 14), oldest_max)
         while len(kids) < n and age >= 0:
             twins = rng.random() < 0.025
             dob = dob_for_age(rng, age)
@@ -242,7 +244,8 @@ class Population:
         rng = self.rng
         hh = self.new_household("alone")
         r = rng.random()
-        age = rng.randint(18, 30) if r < 0.18 else rng.randint(31, 64) if r < 0.55 else rng.randint(65, 95)
+        age = rng.randint(18, 30) if r < 0.18 else rng.randint(31, 64) if r < 0.55 else \
+            rng.randint(65, 84) if r < 0.87 else rng.randint(85, 95)
         sex = rng.choice("MF")
         p = None
         if self.recent and rng.random() < 0.02:  # an unrelated namesake with a similar date of birth
@@ -259,7 +262,8 @@ class Population:
 
     def _make_couple(self) -> list[Household]:
         hh = self.new_household("couple")
-        self.couple(hh, 20, 92)
+        r = self.rng.random()
+        self.couple(hh, *((20, 45) if r < 0.35 else (46, 70) if r < 0.68 else (71, 92)))
         return [hh]
 
     def _make_couple_kids(self) -> list[Household]:

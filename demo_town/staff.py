@@ -78,9 +78,16 @@ class StaffDirectory:
         local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
         s = Staff(f"STF{len(self.all) + 1:05d}", name, role, team, service, phone, f"{local}@{domain}")
         self.all.append(s)
-        self.by_role.setdefault(role, []).append(s)
+        self.by_role.setdefault((service, role), []).append(s)
         return s
 
-    def pick(self, rng: random.Random, *roles: str) -> Staff:
-        pool = self.by_role[roles[0]] if len(roles) == 1 else [s for r in roles for s in self.by_role[r]]
-        return rng.choice(pool)
+    def pick(self, rng: random.Random, service: str, *roles: str) -> Staff:
+        """A practitioner of one of `roles` in `service` (weighted by how many of each there are)."""
+        pools = [self.by_role[(service, r)] for r in roles]
+        total = sum(len(p) for p in pools)
+        i = rng.randrange(total)
+        for pool in pools:
+            if i < len(pool):
+                return pool[i]
+            i -= len(pool)
+        raise AssertionError("unreachable")

@@ -22,11 +22,11 @@ def run(ctx: Context, households: list[Household]) -> None:
             age = p.age
             role, staff = "", None
             if age < 5 and rng.random() < 0.95:
-                role, staff = "health visitor", ctx.staff.pick(rng, "Health Visitor")
+                role, staff = "health visitor", ctx.staff.pick(rng, "health", "Health Visitor")
             elif 5 <= age <= 18 and rng.random() < 0.9:
-                role, staff = "school nurse", ctx.staff.pick(rng, "School Nurse")
+                role, staff = "school nurse", ctx.staff.pick(rng, "health", "School Nurse")
             elif p.pregnant:
-                role, staff = "midwife", ctx.staff.pick(rng, "Midwife")
+                role, staff = "midwife", ctx.staff.pick(rng, "health", "Midwife")
             name, phone, email = ctx.staff_contact(staff, 0.1, 0.3)
             addr = m.address("health", p)
             p.records["health"] = p.nhs

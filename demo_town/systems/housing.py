@@ -17,7 +17,7 @@ def run_tenancies(ctx: Context, households: list[Household]) -> None:
     officer = None
     for hh in households:
         if officer is None or rng.random() < 0.1:
-            officer = ctx.staff.pick(rng, "Housing Officer")
+            officer = ctx.staff.pick(rng, "housing", "Housing Officer")
         adults = hh.adults()
         if not adults:
             continue
@@ -79,7 +79,7 @@ def run_asb(ctx: Context, households: list[Household]) -> None:
     candidates = [hh for hh in households if any(p.age >= 12 for p in hh.members)]
     if not candidates:
         return
-    weights = [1 + 8 * any(p.involved & INVOLVED for p in hh.members) + 2 * hh.social_tenant for hh in candidates]
+    weights = [1 + 25 * any(p.involved & INVOLVED for p in hh.members) + 2 * hh.social_tenant for hh in candidates]
     n_cases = int(len(households) * 0.012 + rng.random())
     for _ in range(n_cases):
         perp_hh = rng.choices(candidates, weights)[0]
@@ -90,7 +90,7 @@ def run_asb(ctx: Context, households: list[Household]) -> None:
             if closed >= extracted:
                 closed = None
         case_ref = f"ASB/{opened.year}/{ctx.next_id('asb_case')}"
-        officer = ctx.staff.pick(rng, "ASB Officer", "Housing Officer")
+        officer = ctx.staff.pick(rng, "housing", "ASB Officer", "Housing Officer")
         perps = [p for p in perp_hh.members if dates.age_on(p.dob, opened) >= 12]
         if not perps:
             continue

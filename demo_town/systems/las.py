@@ -9,7 +9,7 @@ from demo_town.population import Household
 
 
 def chance(age: int, lcs_parent: bool) -> float:
-    base = 0.012 if age < 65 else 0.06 if age < 80 else 0.16
+    base = 0.018 if age < 65 else 0.08 if age < 80 else 0.2
     return base * (3 if lcs_parent else 1)
 
 
@@ -29,7 +29,7 @@ def run(ctx: Context, households: list[Household]) -> None:
             start = dates.between(rng, max(floor, dates.add_years(p.dob, 15)), extracted - timedelta(days=14))
             end = None if current else dates.between(rng, start + timedelta(days=14), extracted - timedelta(days=1))
             note = dates.between(rng, start, end or extracted)
-            worker = ctx.staff.pick(rng, "Social Worker", "Care Coordinator") if rng.random() < 0.85 else None
+            worker = ctx.staff.pick(rng, "adult_social_care", "Social Worker", "Care Coordinator") if rng.random() < 0.85 else None
             name, _, email = ctx.staff_contact(worker, 1.0, 0.55)
             team = worker.team if worker else ("Adult Contact Team" if rng.random() < 0.7 else "")
             nhs = ""

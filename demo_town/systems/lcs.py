@@ -9,8 +9,8 @@ from demo_town.extracts import RELATIONSHIPS
 from demo_town.population import Household, Person
 
 # Chance that a household's children are known to children's social care, by household kind.
-KNOWN = {"couple_kids": 0.035, "multigen": 0.05, "single_parent": 0.11, "step": 0.13, "grandparent_carer": 0.5,
-         "couple_adult_kids": 0.02}
+KNOWN = {"couple_kids": 0.024, "multigen": 0.035, "single_parent": 0.075, "step": 0.085, "grandparent_carer": 0.45,
+         "couple_adult_kids": 0.012}
 
 
 def run(ctx: Context, households: list[Household]) -> None:
@@ -27,7 +27,8 @@ def _family(ctx: Context, hh: Household, kids: list[Person]) -> None:
     extracted = ctx.extracted_at["lcs"]
     start_floor, _ = ctx.coverage("lcs")
     open_case = rng.random() < 0.4
-    worker = ctx.staff.pick(rng, "Social Worker", "Senior Social Worker")
+    worker = ctx.staff.pick(rng, "childrens_social_care", "Social Worker", "Senior Social Worker")
+    allocated = worker if rng.random() < (0.9 if open_case else 0.7) else None  # one worker for the siblings
     if open_case:
         start = dates.between(rng, extracted - timedelta(days=3 * 365), extracted - timedelta(days=7))
         end = None
@@ -38,7 +39,6 @@ def _family(ctx: Context, hh: Household, kids: list[Person]) -> None:
     for k in kids:
         k_start = max(start, k.dob)
         status = "open" if open_case else "closed"
-        allocated = worker if (rng.random() < 0.9 if open_case else rng.random() < 0.7) else None
         _record(ctx, k, "child", status, k_start, end if end is None or end >= k_start else k_start, allocated)
         for rel, _kind in k.rels:
             if rel not in adults and rel.age >= 16 and rel not in kids:

@@ -32,7 +32,7 @@ def run(ctx: Context, households: list[Household]) -> None:
             end = None if rng.random() < 0.6 else dates.between(rng, start + timedelta(days=60), extracted)
             if end is not None and end >= extracted:
                 end = None
-            worker = ctx.staff.pick(rng, "Probation Officer", "Probation Services Officer")
+            worker = ctx.staff.pick(rng, "probation", "Probation Officer", "Probation Services Officer")
             name, phone, email = ctx.staff_contact(worker, 0.1, 0.25)
             addr = m.address("probation", p)
             ctx.sinks.record("probation", [

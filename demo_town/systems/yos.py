@@ -20,7 +20,7 @@ def run(ctx: Context, households: list[Household]) -> None:
             age = p.age
             if not 10 <= age <= 17:
                 continue
-            if rng.random() >= (0.10 if "lcs" in p.involved else 0.011) * (1.6 if p.sex == "M" else 0.5):
+            if rng.random() >= (0.10 if "lcs" in p.involved else 0.007) * (1.6 if p.sex == "M" else 0.5):
                 continue
             p.involved.add("yos")
             yos_id = ctx.next_id("yos")
@@ -30,7 +30,7 @@ def run(ctx: Context, households: list[Household]) -> None:
             end = None if rng.random() < 0.5 else dates.between(rng, start + timedelta(days=30), extracted)
             if end is not None and end >= extracted:
                 end = None
-            worker = ctx.staff.pick(rng, "YOS Case Manager")
+            worker = ctx.staff.pick(rng, "youth_justice", "YOS Case Manager")
             name, phone, email = ctx.staff_contact(worker, 0.15, 0.2)
             addr = m.address("yos", p)
             ctx.sinks.record("yos", [

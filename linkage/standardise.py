@@ -315,6 +315,7 @@ def standardise_phone(value: object) -> str:
     '01614960123' -> '0161 496 0123', '020 7946 0018' -> '020 7946 0018'. Non-UK or broken numbers: digits only."""
     s = clean_text(value)
     s = re.sub(r"(?i)\s*(ext|x)\.?\s*\d+$", "", s)
+    s = s.replace("(0)", "")
     digits = re.sub(r"\D", "", s)
     if not digits:
         return ""
@@ -326,7 +327,6 @@ def standardise_phone(value: object) -> str:
         return "+" + digits[2:]
     if len(digits) == 10 and not digits.startswith("0"):
         digits = "0" + digits
-    digits = re.sub(r"^0(0)", r"0", digits) if digits.startswith("0(0)") else digits
     if len(digits) != 11 or not digits.startswith("0"):
         return digits
     if digits.startswith("07") or digits.startswith("08") or digits.startswith("09"):

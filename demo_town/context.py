@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from demo_town import dates
 from demo_town.extracts import CONTACTS, Sinks
@@ -14,7 +14,7 @@ from demo_town.population import Person
 from demo_town.staff import Staff, StaffDirectory
 
 # The period each extract covers (start); it ends on the extract date.
-COVERAGE_FROM = {
+COVERAGE_FROM: dict[str, date | None] = {
     "lcs": date(2014, 1, 1),  # LCS went live; cases opened since
     "las": date(2014, 4, 1),
     "synergy": date(2026, 9, 1),  # current registrations; attendance and exclusions this academic year
@@ -22,7 +22,7 @@ COVERAGE_FROM = {
     "housing_asb": date(2010, 1, 1),  # ASB cases opened since
     "yos": date(2018, 1, 1),
     "probation": date(2018, 1, 1),
-    "health": dates.GENERATED_AT - timedelta(days=1),  # registrations as at the extract date
+    "health": None,  # a snapshot: registrations as at the extract date (coverage_from = extracted_at)
 }
 
 
@@ -42,7 +42,8 @@ class Context:
         return self.counters[name].next()
 
     def coverage(self, source: str) -> tuple[date, date]:
-        return COVERAGE_FROM[source], self.extracted_at[source]
+        end = self.extracted_at[source]
+        return COVERAGE_FROM[source] or end, end
 
     def staff_contact(self, s: Staff | None, blank_phone: float, blank_email: float) -> tuple[str, str, str]:
         """(name, phone, email) as a source row records them: phone and email often blank (the directory has them)."""

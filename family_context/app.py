@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password))
+            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password),
+            notifications_min_severity="OFF")
         try:
             yield
         finally:

@@ -167,9 +167,14 @@ def load_graph(extracts: Path, linked: Path, sources: Path, settings: Settings) 
         lives, recorded = address_rows(recs)
         lives_at.extend(lives)
         recorded_at.extend(recorded)
-    address_nodes = {address_id(r.address, r.postcode): {"id": address_id(r.address, r.postcode),
-                                                         "line": r.address, "postcode": r.postcode}
-                     for r in records.values() if r.address or r.postcode}
+    address_nodes: dict[str, dict] = {}
+    for rec in records.values():
+        if rec.address or rec.postcode:
+            aid = address_id(rec.address, rec.postcode)
+            known = address_nodes.get(aid)
+            # The fullest way any system wrote the address is the one shown.
+            if known is None or len(rec.address) > len(known["line"]):
+                address_nodes[aid] = {"id": aid, "line": rec.address, "postcode": rec.postcode}
     inv_rows, practitioner_rows = _involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
     rel_rows = relationship_rows(extracts, cfg, records, report)
     phones = phone_rows(extracts, cfg, records, report)

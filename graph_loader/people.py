@@ -14,6 +14,7 @@ from datetime import date
 from typing import Iterable
 
 from graph_loader.search_names import name_words
+from linkage.standardise import address_key, standardise_address
 
 # Which system's spelling wins a tie: the ones social workers and health keep most carefully first.
 SOURCE_PRIORITY = ("lcs", "health", "las", "synergy", "probation", "yos", "housing_tenancy", "housing_asb")
@@ -49,8 +50,20 @@ def record_key(source: str, record_id: str) -> str:
 
 
 def address_id(line: str, postcode: str) -> str:
-    """Same address, same id, whatever the spacing, case or punctuation the system used."""
-    canonical = re.sub(r"[^a-z0-9]+", " ", f"{line} {postcode}".lower()).strip()
+    """Same dwelling, same id, however a system wrote it: flat, house number and street within the postcode.
+
+    "2 Smith Close, Bramhall, Stockport" and "2 Smith Cl, Stockport" in SK7 7BT are one address; Flat 2 and
+    Flat 3 at the same number are two. Without a postcode or a house number, the whole tidied line is the key.
+    """
+    low = line.lower()
+    flat = re.search(r"\b(?:flat|apartment|apt|unit)\s*([0-9]+[a-z]?)", low)
+    rest = low[:flat.start()] + low[flat.end():] if flat else low
+    house = address_key(standardise_address([rest]))
+    postcode_key = re.sub(r"[^a-z0-9]", "", postcode.lower())
+    if house and postcode_key:
+        canonical = f"{flat.group(1) if flat else ''}|{house}|{postcode_key}"
+    else:
+        canonical = re.sub(r"[^a-z0-9]+", " ", f"{line} {postcode}".lower()).strip()
     return "A-" + hashlib.sha1(canonical.encode()).hexdigest()[:12]
 
 

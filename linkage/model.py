@@ -40,7 +40,16 @@ def _first_name_comparison():
                 "(first_name_std_l = alt_first_name_std_r OR alt_first_name_std_l = first_name_std_r "
                 "OR alt_first_name_std_l = alt_first_name_std_r)",
                 label_for_charts="Forename matches preferred forename").configure(m_probability=0.03, u_probability=0.002),
-            cll.JaroWinklerLevel("first_name_std", 0.92).configure(m_probability=0.06, u_probability=0.004),
+            cll.Or(cll.JaroWinklerLevel("first_name_std", 0.92), cll.JaroWinklerLevel("first_name_raw", 0.92)).configure(
+                m_probability=0.06, u_probability=0.004, label_for_charts="Jaro-Winkler >= 0.92 (resolved or as written)"),
+            cll.Or(cll.DamerauLevenshteinLevel("first_name_std", 1), cll.DamerauLevenshteinLevel("first_name_raw", 1)).configure(
+                m_probability=0.02, u_probability=0.001, label_for_charts="One typing slip (Jodie/Josie)"),
+            cll.CustomLevel(
+                "(length(first_name_raw_l) >= 2 AND length(first_name_raw_r) >= 2 AND "
+                "(substr(first_name_raw_l, 1, length(first_name_raw_r)) = first_name_raw_r OR "
+                "substr(first_name_raw_r, 1, length(first_name_raw_l)) = first_name_raw_l))",
+                label_for_charts="One forename starts the other (Jo/Joanne, Sam/Samuel)").configure(
+                m_probability=0.02, u_probability=0.002),
             cll.JaroWinklerLevel("first_name_std", 0.85).configure(m_probability=0.035, u_probability=0.02),
             cll.ElseLevel().configure(m_probability=0.015, u_probability=0.964),
         ],
@@ -184,6 +193,33 @@ def guarded(predictions):
     return blocked
 
 
+def enforce_monotonic_weights(linker) -> list[str]:
+    """After training: no agreement level may weigh less than its comparison's "all other" level.
+
+    EM sometimes drives the m of a rare level (e.g. same postcode, different house) to ~0, which would make a
+    near-agreement count as strong evidence *against* a match. Such levels are lifted to the else level's weight.
+    Returns a note per adjusted level (for run_report.json). Uses the linker's settings object directly.
+    """
+    notes = []
+    for comp in linker._settings_obj.comparisons:
+        levels = [lv for lv in comp.comparison_levels if not lv.is_null_level]
+        if len(levels) < 2:
+            continue
+        else_level = levels[-1]
+        m_e, u_e = else_level.m_probability, else_level.u_probability
+        if not m_e or not u_e:
+            continue
+        ratio_else = m_e / u_e
+        for lv in levels[:-1]:
+            m, u = lv.m_probability, lv.u_probability
+            if u is None or not u:
+                continue
+            if m is None or m / u < ratio_else:
+                lv.m_probability = min(0.999, u * ratio_else)
+                notes.append(f"{comp.output_column_name}: {lv.label_for_charts}: m {m} -> {lv.m_probability:.6g}")
+    return notes
+
+
 def settings(prior_match_probability: float = 1e-4) -> SettingsCreator:
     return SettingsCreator(
         link_type="link_and_dedupe",
@@ -202,4 +238,5 @@ def settings_dict_for_docs() -> dict[str, Any]:
 
 
 __all__ = ["settings", "comparisons", "prediction_blocking_rules", "em_training_rules", "deterministic_rules",
-           "COMPARISON_NAMES", "CustomRule", "GUARDS", "guarded"]
+           "COMPARISON_NAMES", "CustomRule", "GUARDS", "guarded",
+           "enforce_monotonic_weights"]

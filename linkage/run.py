@@ -213,6 +213,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
                     except Exception as exc:
                         log.warning("EM on %s skipped: %s", rule, exc)
                 model_info["trained"] = bool(model_info["em"])
+                model_info["adjusted_levels"] = model.enforce_monotonic_weights(linker)
             progress.advance(task)
             timings["train"] = time.perf_counter() - t
             t = time.perf_counter()

@@ -92,12 +92,58 @@ _NICKNAMES_SRC = {
     "kimberly": "kim",
     "dorothy": "dot dotty",
     "helen": "nell nellie",
+    "philip": "phil pip",
+    "raymond": "ray",
+    "pamela": "pam",
+    "eleanor": "ellie elle nora",
+    "charlotte": "lottie lotte",
+    "isabella": "bella izzy issy",
+    "isabelle": "izzy issy",
+    "amelia": "millie",
+    "francis": "frank frankie",
+    "lawrence": "larry laurie",
+    "douglas": "doug dougie",
+    "gareth": "gaz",
+    "barry": "baz",
+    "sharon": "shaz",
+    "caroline": "caz carol",
+    "karen": "kaz",
+    "jacqueline": "jackie jacqui",
+    "stuart": "stu",
+    "stewart": "stu",
+    "florence": "flo florrie",
+    "harriet": "hattie",
+    "matilda": "tilly tillie",
+    "theodore": "theo",
+    "sebastian": "seb",
+    "maximilian": "max",
+}
+# Short forms shared by a male and a female name: resolved by the record's sex, left alone when sex is unknown.
+AMBIGUOUS_NICKNAMES: dict[str, dict[str, str]] = {
+    "sam": {"M": "samuel", "F": "samantha"},
+    "sammy": {"M": "samuel", "F": "samantha"},
+    "alex": {"M": "alexander", "F": "alexandra"},
+    "chris": {"M": "christopher", "F": "christine"},
+    "charlie": {"M": "charles", "F": "charlotte"},
+    "pat": {"M": "patrick", "F": "patricia"},
+    "jo": {"F": "joanne"},
+    "jess": {"F": "jessica"},
+    "nicky": {"M": "nicholas", "F": "nicola"},
+    "frankie": {"M": "francis", "F": "frances"},
+    "billie": {"M": "william"},
+    "danny": {"M": "daniel", "F": "danielle"},
+    "dani": {"F": "danielle"},
+    "ali": {"F": "alison"},
+    "jackie": {"F": "jacqueline"},
+    "bobbie": {"F": "roberta"},
 }
 NICKNAMES: dict[str, str] = {}
 for canonical, nicks in _NICKNAMES_SRC.items():
     for n in nicks.split():
         NICKNAMES.setdefault(n, canonical)
 # spelling variants that are the same name
+for _amb in AMBIGUOUS_NICKNAMES:
+    NICKNAMES.pop(_amb, None)
 NICKNAMES.update({"catherine": "katherine", "kathryn": "katherine", "catharine": "katherine", "steven": "stephen",
                   "jon": "jonathan", "zachariah": "zachary", "nathaniel": "nathaniel", "kimberly": "kimberley"})
 
@@ -176,13 +222,22 @@ def split_forenames(first: object, middle: object = None) -> tuple[str, str]:
     return " ".join(toks) if mid else toks[0], mid
 
 
-def canonical_forename(value: object) -> str:
-    """Match key for a forename: first token, ASCII lower case, no punctuation, nickname resolved."""
+def canonical_forename(value: object, sex: str = "U") -> str:
+    """Match key for a forename: first token, ASCII lower case, no punctuation, nickname resolved
+    (a short form shared by a male and a female name, such as Sam, by the record's sex M/F)."""
     toks = [t for t in _name_tokens(value) if t not in TITLES]
     if _is_null_name(toks):
         return ""
     tok = re.sub(r"[^a-z]", "", toks[0])
+    if tok in AMBIGUOUS_NICKNAMES:
+        return AMBIGUOUS_NICKNAMES[tok].get(sex, tok)
     return NICKNAMES.get(tok, tok)
+
+
+def forename_token(value: object) -> str:
+    """First forename token, ASCII lower case, *without* nickname resolution ('Josie' -> 'josie')."""
+    toks = [t for t in _name_tokens(value) if t not in TITLES]
+    return "" if _is_null_name(toks) else re.sub(r"[^a-z]", "", toks[0])
 
 
 def surname_key(value: object) -> tuple[str, tuple[str, ...]]:
@@ -208,13 +263,14 @@ def surname_key(value: object) -> tuple[str, tuple[str, ...]]:
     return "".join(merged), tuple(merged)
 
 
-def standardise_name(first: object, last: object, middle: object = None) -> Name:
+def standardise_name(first: object, last: object, middle: object = None, sex: str = "U") -> Name:
     f_raw, m_raw = split_forenames(first, middle)
-    first_disp = display_name(f_raw) if canonical_forename(f_raw) else ""
+    first_match = canonical_forename(f_raw, sex)
+    first_disp = display_name(f_raw) if first_match else ""
     middle_disp = display_name(m_raw) if _name_tokens(m_raw) and not _is_null_name(_name_tokens(m_raw)) else ""
     last_match, last_tokens = surname_key(last)
     last_disp = display_name(last) if last_match else ""
-    return Name(first_disp, middle_disp, last_disp, canonical_forename(f_raw), last_match, last_tokens)
+    return Name(first_disp, middle_disp, last_disp, first_match, last_match, last_tokens)
 
 
 def soundex(name: str) -> str:
@@ -427,7 +483,7 @@ def standardise_identifier(kind: str, value: object) -> str:
 
 STANDARDISED_COLUMNS = ["source", "record_id", "first_name", "middle_name", "last_name", "dob", "sex", "address",
                         "postcode", "phone", "nhs_number", "upn", "lcs_id"]
-MATCH_COLUMNS = ["first_name_std", "alt_first_name_std", "surname_std", "surname_tokens", "surname_soundex",
+MATCH_COLUMNS = ["first_name_std", "first_name_raw", "alt_first_name_std", "surname_std", "surname_tokens", "surname_soundex",
                  "first_initial", "dob_std", "birth_year", "postcode_std", "postcode_district", "address_key"]
 
 
@@ -474,7 +530,8 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
             quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
                                "reason": "duplicate record id"})
             continue
-        name = standardise_name(col(row, src.first_name), col(row, src.last_name), col(row, src.middle_name))
+        sex = standardise_sex(col(row, src.sex.column) if src.sex else "", sex_map)
+        name = standardise_name(col(row, src.first_name), col(row, src.last_name), col(row, src.middle_name), sex)
         if not name.first_match and not name.last_match:
             quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
                                "reason": "no usable name"})
@@ -494,7 +551,7 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
             ids[kind] = standardise_identifier(kind, raw)
             if raw and not ids[kind]:
                 warn(f"{kind} blanked: invalid", i, rid)
-        alt = canonical_forename(col(row, src.alt_first_name)) if src.alt_first_name else ""
+        alt = canonical_forename(col(row, src.alt_first_name), sex) if src.alt_first_name else ""
         out.append({
             "source": src.name,
             "record_id": rid,
@@ -503,12 +560,13 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
             "middle_name": name.middle,
             "last_name": name.last,
             "dob": dob.isoformat() if dob else "",
-            "sex": standardise_sex(col(row, src.sex.column) if src.sex else "", sex_map),
+            "sex": sex,
             "address": address,
             "postcode": postcode,
             "phone": standardise_phone(col(row, src.phone)),
             **ids,
             "first_name_std": name.first_match or None,
+            "first_name_raw": forename_token(name.first) or None,
             "alt_first_name_std": (alt if alt and alt != name.first_match else None),
             "surname_std": name.last_match or None,
             "surname_tokens": list(name.last_tokens) if name.last_tokens else None,

@@ -111,18 +111,25 @@ class Pools:
                 continue
             names.add(name)
             district, town, localities, _ = rng.choices(DISTRICTS, district_weights)[0]
-            self.streets.append(Street(name, district, town, rng.choice(localities), rng.randint(1, 9)))
+            self.streets.append(Street(name, district, town, rng.choice(localities), rng.randint(1, 9),
+                                       next_number=rng.randint(1, 60)))
 
         self.schools: list[School] = []
         used: set[str] = set()
         n_primary, n_secondary = max(6, people // 2500), max(2, people // 9000)
-        for phase, count in (("primary", n_primary), ("secondary", n_secondary), ("pru", max(1, people // 150000))):
+        for phase, count in (("primary", n_primary), ("secondary", n_secondary), ("pru", min(4, max(1, people // 150000)))):
             for i in range(count):
                 district = rng.choices(DISTRICTS, district_weights)[0][0]
                 locality = rng.choice(DISTRICTS[district - 1][2])
                 name = _school_name(rng, fake, phase, locality)
+                tries = 0
                 while name in used:
+                    tries += 1
                     name = _school_name(rng, fake, phase, rng.choice(STREET_STEMS))
+                    if tries > 20:  # the name pool is small for a big town: say where it is
+                        name = f"{name} ({rng.choice(DISTRICTS[district - 1][2])})"
+                        if name in used:
+                            name = f"{name} {tries}"
                 used.add(name)
                 base = {"primary": 2000, "secondary": 4000, "pru": 1100}[phase]
                 dfe = f"{base + len(self.schools) * 3 + rng.randint(0, 2):04d}"

@@ -1,0 +1,57 @@
+// POST /graphql with {query, variables}. Resolves to {data, errors}; never throws, never logs (responses hold
+// personal data). Network and HTTP failures become an error the page can show in its error summary.
+
+export async function graphql(query, variables = {}, { signal } = {}) {
+  let response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+  } catch (error) {
+    if (error && error.name === 'AbortError') return { aborted: true, data: null, errors: [] };
+    return { data: null, errors: [{ message: 'Family Context cannot be reached. Check your connection and try again.' }] };
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (body && (body.data !== undefined || body.errors)) {
+    return { data: body.data ?? null, errors: body.errors ?? [] };
+  }
+  const message = response.status >= 500
+    ? 'Family Context is not available at the moment. Try again later.'
+    : `Family Context could not answer (error ${response.status}). Try again later.`;
+  return { data: null, errors: [{ message }] };
+}
+
+export const SEARCH_PEOPLE = `
+query SearchPeople($name: String, $dob: String, $caseId: String, $first: Int) {
+  searchPeople(name: $name, dob: $dob, caseId: $caseId, first: $first) {
+    id displayName dob age gender caseIds currentAddress sources
+  }
+}`;
+
+export const PERSON = `
+query Person($id: ID!) {
+  person(id: $id) {
+    id displayName firstName lastName dob age gender caseIds
+    currentAddress { id line postcode mostRecent sources }
+    addresses { id line postcode mostRecent sources }
+    services {
+      key name system status summary correctAsOf coverageFrom coverageTo
+      involvements {
+        kind status startDate endDate lastContact
+        details { label value }
+        leadPractitioner { name role team phone email }
+      }
+    }
+    relationships { type source person { id displayName dob age gender caseIds currentAddress sources } }
+    contactNumbers { number type source updatedAt }
+  }
+}`;

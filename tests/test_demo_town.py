@@ -16,7 +16,7 @@ from demo_town.nicknames import NICKNAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "docs" / "extracts.md"
-PEOPLE = 1500
+PEOPLE = 5000
 SEED = 7
 PERSON_FILES = {"lcs": "childrens_social_care.csv", "las": "adult_social_care.csv", "synergy": "education.csv",
                 "housing_tenancy": "housing_tenancies.csv", "housing_asb": "housing_asb.csv",

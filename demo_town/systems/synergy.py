@@ -45,7 +45,7 @@ def run(ctx: Context, households: list[Household]) -> None:
             upn = ctx.upns.next(school.dfe, dates.add_years(p.dob, 4).year)
             p.involved.add("synergy")
             troubled = bool(p.involved & {"lcs", "yos"})
-            dual = (rng.random() < (0.08 if troubled else 0.006)) and not primary and units
+            dual = (rng.random() < (0.08 if troubled else 0.012)) and not primary and units
             _row(ctx, p, upn, 1, school, "dual_main" if dual else "single", admission, troubled)
             if dual:
                 _row(ctx, p, upn, 2, rng.choice(units), "dual_subsidiary",

@@ -10,7 +10,6 @@ Pipeline (docs/linkage.md has the detail):
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -25,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from linkage import backends, model
+from linkage.cluster import Clusterer, person_id_for  # noqa: F401  (person_id_for is public API)
 from linkage.sources_config import SourcesConfig, load_sources, validate_extracts
 from linkage.standardise import (
     MATCH_COLUMNS,
@@ -55,33 +55,9 @@ class LinkageResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def person_id_for(members: list[tuple[str, str]]) -> str:
-    """Stable id of a cluster: derived from its smallest (source, record_id), so unchanged extracts give the same ids."""
-    s, r = min(members)
-    return "P-" + hashlib.sha256(f"{s}\x1f{r}".encode("utf-8")).hexdigest()[:12]
-
-
-class _UnionFind:
-    def __init__(self):
-        self.parent: dict[Any, Any] = {}
-
-    def add(self, x):
-        self.parent.setdefault(x, x)
-
-    def find(self, x):
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra
+def _s(v: Any) -> str:
+    """A text value, or "" for None/NaN."""
+    return v if isinstance(v, str) else ""
 
 
 def _fill_phones(records: pd.DataFrame, cfg: SourcesConfig, extracts: Path) -> int:
@@ -194,7 +170,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         if len(records) >= 2 and sdfs:
             from splink import Linker
 
-            linker = Linker(sdfs, model.settings(), log_level=logging.WARNING)
+            linker = Linker(sdfs, model.settings(), log_level=logging.ERROR)
             try:
                 linker.training.estimate_probability_two_random_records_match(model.deterministic_rules(), recall=0.7)
             except Exception as exc:  # e.g. no deterministic matches at all in a tiny extract
@@ -244,25 +220,28 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
                                 "guarded": False}
                                for a, b, kind in exact])
             predictions = pd.concat([predictions, ex], ignore_index=True)
-        uf = _UnionFind()
+        clusterer = Clusterer()
         keys = list(zip(records["source"], records["record_id"]))
-        for k in keys:
-            uf.add(k)
-        best: dict[tuple[str, str], float] = {}
-        strong = predictions[(predictions["match_probability"] >= cluster_threshold) & ~predictions["guarded"].astype(bool)]
+        for k, dob, fn, fr, nhs in zip(keys, records["dob_std"], records["first_name_std"], records["first_name_raw"],
+                                       records["nhs_number"]):
+            clusterer.add(k, _s(dob), (_s(fn), _s(fr)), _s(nhs))
+        for a, b, _kind in exact:
+            clusterer.union(a, b, force=True)
+        strong = predictions[(predictions["link"] == "splink") & (predictions["match_probability"] >= cluster_threshold)
+                             & ~predictions["guarded"].astype(bool)]
+        strong = strong.sort_values(["match_probability", "source_l", "record_id_l", "source_r", "record_id_r"],
+                                    ascending=[False, True, True, True, True], kind="stable")
         for sl, rl, sr, rr in zip(strong["source_l"], strong["record_id_l"], strong["source_r"], strong["record_id_r"]):
-            uf.union((sl, rl), (sr, rr))
-        members: dict[Any, list] = defaultdict(list)
-        for k in keys:
-            members[uf.find(k)].append(k)
-        pid_of_root = {root: person_id_for(m) for root, m in members.items()}
+            clusterer.union((sl, rl), (sr, rr))
+        pid_of = clusterer.person_ids()
+        best: dict[tuple[str, str], float] = {}
         for sl, rl, sr, rr, p in zip(predictions["source_l"], predictions["record_id_l"], predictions["source_r"],
                                      predictions["record_id_r"], predictions["match_probability"]):
             a, b = (sl, rl), (sr, rr)
-            if uf.find(a) == uf.find(b):
+            if pid_of[a] == pid_of[b]:
                 best[a] = max(best.get(a, 0.0), float(p))
                 best[b] = max(best.get(b, 0.0), float(p))
-        records["person_id"] = [pid_of_root[uf.find(k)] for k in keys]
+        records["person_id"] = [pid_of[k] for k in keys]
         records["match_probability"] = [round(best.get(k, 1.0), 6) for k in keys]
         timings["cluster"] = time.perf_counter() - t
 
@@ -308,6 +287,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         "exact_links": len(exact),
         "pairs_scored": int((predictions["link"] == "splink").sum()),
         "pairs_at_or_above_cluster_threshold": int((predictions["match_probability"] >= cluster_threshold).sum()),
+        "links_refused_as_conflicting": clusterer.refused,
         "pairs_held_back_by_guards": int(((predictions["match_probability"] >= cluster_threshold)
                                           & predictions["guarded"].astype(bool)).sum()),
         "clusters": int(len(cluster_sizes)),

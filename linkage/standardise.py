@@ -230,7 +230,10 @@ def canonical_forename(value: object, sex: str = "U") -> str:
         return ""
     tok = re.sub(r"[^a-z]", "", toks[0])
     if tok in AMBIGUOUS_NICKNAMES:
-        return AMBIGUOUS_NICKNAMES[tok].get(sex, tok)
+        options = AMBIGUOUS_NICKNAMES[tok]
+        if len(options) == 1:  # only one long form is common (Jackie -> Jacqueline): use it whatever the sex
+            return next(iter(options.values()))
+        return options.get(sex, tok)
     return NICKNAMES.get(tok, tok)
 
 

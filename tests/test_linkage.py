@@ -216,3 +216,61 @@ def test_sources_config_for_the_loader():
     assert cfg.source("health").record_id_column == "nhs_number"
     assert cfg.source("lcs").system == "Liquidlogic LCS"
     assert cfg.contact_numbers and cfg.contact_numbers.file == "contact_numbers.csv"
+
+
+# ------------------------------------------------------------------------------------------------ a generated town
+@pytest.fixture(scope="module")
+def generated_town(tmp_path_factory):
+    generate = pytest.importorskip("demo_town.generate")
+    base = tmp_path_factory.mktemp("town")
+    generate.generate_town(people=1500, seed=11, out=base / "extracts")
+    result = run_linkage(extracts=base / "extracts", sources=SOURCES, out=base / "linked", quiet=True)
+    return base, result
+
+
+def test_generated_town_precision_recall(generated_town):
+    base, result = generated_town
+    scores = score_clusters(_read(base / "linked" / "clusters.csv"), _read(base / "extracts" / "truth.csv"))
+    assert scores["precision"] >= 0.98, scores
+    assert scores["recall"] >= 0.9, scores
+
+
+def test_generated_town_counts_balance(generated_town):
+    base, result = generated_town
+    clusters = _read(base / "linked" / "clusters.csv")
+    quarantine = _read(base / "linked" / "quarantine.csv")
+    truth = _read(base / "extracts" / "truth.csv")
+    for src in load_sources(SOURCES).sources:
+        rows_in = len(_read(base / "extracts" / src.file))
+        assert rows_in == (clusters.source == src.name).sum() + (quarantine.source == src.name).sum(), src.name
+    # every record the truth knows about is either linked or quarantined
+    keys = set(zip(clusters.source, clusters.record_id)) | set(zip(quarantine.source, quarantine.record_id))
+    assert set(zip(truth.source, truth.record_id)) <= keys
+
+
+# ------------------------------------------------------------------------------------------------ clustering
+def test_vague_record_does_not_chain_father_and_son():
+    """A DOB-less record that matches both a father and his namesake son joins only one of them."""
+    from linkage.cluster import Clusterer
+
+    c = Clusterer()
+    c.add(("health", "1"), "1982-08-05", ("jason", "jason"))
+    c.add(("health", "2"), "2018-05-20", ("jason", "jason"))
+    c.add(("housing_asb", "9"), "", ("jason", "jason"))
+    assert c.union(("housing_asb", "9"), ("health", "1"))
+    assert not c.union(("housing_asb", "9"), ("health", "2"))
+    ids = c.person_ids()
+    assert ids[("health", "1")] == ids[("housing_asb", "9")] != ids[("health", "2")]
+    assert c.refused == {"dob": 1}
+
+
+def test_compatible_dobs_and_forenames():
+    from linkage.cluster import dobs_compatible, forenames_compatible
+
+    assert dobs_compatible("1984-04-02", "1984-02-04")  # day/month swapped
+    assert dobs_compatible("1984-04-02", "1984-04-03")  # one digit
+    assert dobs_compatible("1984-04-12", "1984-04-21")  # transposed digits
+    assert not dobs_compatible("1970-03-03", "2009-08-21")
+    assert forenames_compatible(("joanne", "jo"), ("joanne", "joanne"))
+    assert forenames_compatible(("josie", "josie"), ("jodie", "jodie"))
+    assert not forenames_compatible(("oliver", "oliver"), ("jack", "jack"))

@@ -48,10 +48,18 @@ def test_display_name(raw, expected):
     ("Zoë", "zoe"), ("Renée", "renee"), ("Mr John", "john"), ("JOHN PAUL", "john"),
     ("Kathryn", "katherine"), ("Kate", "katherine"), ("Catherine", "katherine"),
     ("Unknown", ""), ("", ""), ("baby", ""), ("  ", ""),
-    ("Alex", "alex"),  # ambiguous short forms are left alone
+    ("Alex", "alex"),  # ambiguous short forms are left alone when the sex is unknown
+    ("Jackie", "jacqueline"),  # ... unless only one long form is common
 ])
 def test_canonical_forename(raw, expected):
     assert canonical_forename(raw) == expected
+
+
+def test_ambiguous_short_forms_resolved_by_sex():
+    assert canonical_forename("Sam", "M") == "samuel"
+    assert canonical_forename("Sam", "F") == "samantha"
+    assert canonical_forename("Sam", "U") == "sam"
+    assert canonical_forename("Charlie", "F") == "charlotte"
 
 
 @pytest.mark.parametrize("raw,key,tokens", [

@@ -1,0 +1,165 @@
+"""Clustering: scored pairs -> people, without chaining different people together through a vague record.
+
+Plain connected components lets one record with no DOB (say a housing ASB party "Jason Farmer") join a father and
+his son of the same name into one person. Here links are added strongest first, and a link is refused when the two
+groups it would join already hold records that clearly disagree: dates of birth that no typing slip explains,
+forenames that are clearly different, or different valid NHS numbers. Exact identifier links are always applied.
+
+Person ids are derived from each cluster's smallest (source, record_id), so unchanged extracts give the same ids.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Hashable, Iterable
+
+Key = tuple[str, str]
+
+
+def person_id_for(members: Iterable[Key]) -> str:
+    s, r = min(members)
+    return "P-" + hashlib.sha256(f"{s}\x1f{r}".encode("utf-8")).hexdigest()[:12]
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    if a == b:
+        return 1.0 if a else 0.0
+    la, lb = len(a), len(b)
+    if not la or not lb:
+        return 0.0
+    window = max(max(la, lb) // 2 - 1, 0)
+    ma, mb = [False] * la, [False] * lb
+    matches = 0
+    for i, ca in enumerate(a):
+        for j in range(max(0, i - window), min(lb, i + window + 1)):
+            if not mb[j] and b[j] == ca:
+                ma[i] = mb[j] = True
+                matches += 1
+                break
+    if not matches:
+        return 0.0
+    sa = [c for c, m in zip(a, ma) if m]
+    sb = [c for c, m in zip(b, mb) if m]
+    transpositions = sum(x != y for x, y in zip(sa, sb)) / 2
+    jaro = (matches / la + matches / lb + (matches - transpositions) / matches) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4]):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Equal but for one substituted character or one adjacent transposition (same length)."""
+    if len(a) != len(b):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(diffs) <= 1:
+        return True
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+
+
+def dobs_compatible(a: str, b: str) -> bool:
+    """ISO dates that could be the same birth date: equal, day/month swapped, or one typed digit."""
+    if a == b or _one_slip(a, b):
+        return True
+    return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+
+
+def forenames_compatible(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """(canonical, as written) forenames that could belong to one person."""
+    (ca, ra), (cb, rb) = a, b
+    if ca == cb or ra == rb:
+        return True
+    if len(ra) >= 2 and len(rb) >= 2 and (ra.startswith(rb) or rb.startswith(ra)):
+        return True
+    for x, y in ((ca, cb), (ra, rb)):
+        if _one_slip(x, y) or abs(len(x) - len(y)) == 1 and _one_insert(x, y) or jaro_winkler(x, y) >= 0.85:
+            return True
+    return False
+
+
+def _one_insert(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    for i in range(len(b)):
+        if b[:i] + b[i + 1:] == a:
+            return True
+    return False
+
+
+@dataclass
+class _Group:
+    dobs: set[str] = field(default_factory=set)
+    forenames: set[tuple[str, str]] = field(default_factory=set)
+    nhs: set[str] = field(default_factory=set)
+
+
+def _conflict(g1: _Group, g2: _Group) -> str | None:
+    if g1.nhs and g2.nhs and not (g1.nhs & g2.nhs):
+        return "nhs_number"
+    if g1.dobs and g2.dobs and not any(dobs_compatible(a, b) for a in g1.dobs for b in g2.dobs):
+        return "dob"
+    if g1.forenames and g2.forenames and not any(forenames_compatible(a, b) for a in g1.forenames for b in g2.forenames):
+        return "first_name"
+    return None
+
+
+class Clusterer:
+    """Union-find with per-group evidence, fed exact links first and then scored links strongest first."""
+
+    def __init__(self):
+        self.parent: dict[Hashable, Hashable] = {}
+        self.groups: dict[Hashable, _Group] = {}
+        self.refused: dict[str, int] = {}
+
+    def add(self, key: Key, dob: str = "", forename: tuple[str, str] | None = None, nhs: str = "") -> None:
+        self.parent[key] = key
+        g = _Group()
+        if dob:
+            g.dobs.add(dob)
+        if forename and (forename[0] or forename[1]):
+            g.forenames.add(forename)
+        if nhs:
+            g.nhs.add(nhs)
+        self.groups[key] = g
+
+    def find(self, x):
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: Key, b: Key, *, force: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        ga, gb = self.groups[ra], self.groups[rb]
+        if not force:
+            why = _conflict(ga, gb)
+            if why:
+                self.refused[why] = self.refused.get(why, 0) + 1
+                return False
+        if rb < ra:
+            ra, rb = rb, ra
+            ga, gb = gb, ga
+        self.parent[rb] = ra
+        ga.dobs |= gb.dobs
+        ga.forenames |= gb.forenames
+        ga.nhs |= gb.nhs
+        del self.groups[rb]
+        return True
+
+    def person_ids(self) -> dict[Key, str]:
+        members: dict[Hashable, list[Key]] = {}
+        for k in self.parent:
+            members.setdefault(self.find(k), []).append(k)
+        out: dict[Key, str] = {}
+        for ms in members.values():
+            pid = person_id_for(ms)
+            for m in ms:
+                out[m] = pid
+        return out

@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from family_context.settings import PROJECT_ROOT, Settings, get_settings
+from resolvers.graph_reader import GraphReader
 from schema import build_schema
 
 WEB_CLIENT = PROJECT_ROOT / "web_client"
@@ -25,7 +26,7 @@ class FamilyContextGraphQL(GraphQL):
     """Strawberry's ASGI app with the Neo4j driver in every resolver's context."""
 
     async def get_context(self, request: Request, response: Response) -> dict[str, Any]:
-        return {"request": request, "response": response, "driver": request.app.state.driver}
+        return {"request": request, "response": response, "graph": GraphReader(request.app.state.driver)}
 
 
 async def index(request: Request) -> FileResponse:

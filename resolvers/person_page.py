@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from neo4j import AsyncDriver, RoutingControl
-
-from cypher import query
 from graph_loader.service_catalogue import SERVICES, shown_at_age
+from resolvers.graph_reader import GraphReader
 from resolvers.values import age, gender, iso, to_date
 from schema.types import (Address, ContactNumber, Detail, Involvement, Person, PersonHit, Practitioner,
                           Relationship, Service)
@@ -107,12 +105,11 @@ def _phones(rows: list[dict[str, Any]]) -> list[ContactNumber]:
     return numbers
 
 
-async def get_person(driver: AsyncDriver, person_id: str) -> Person | None:
-    result = await driver.execute_query(query("api/person_page"), id=person_id, case_sources=CASE_SOURCES,
-                                        routing_=RoutingControl.READ)
-    if not result.records:
+async def get_person(graph: GraphReader, person_id: str) -> Person | None:
+    rows = await graph.read("api/person_page", id=person_id, case_sources=CASE_SOURCES)
+    if not rows:
         return None
-    row = result.records[0].data()
+    row = rows[0]
     person = row["person"]
     person_age = age(person.get("dob"))
     addresses = _addresses(row["addresses"])

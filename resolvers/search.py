@@ -4,10 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from neo4j import AsyncDriver, RoutingControl
-
-from cypher import query
 from graph_loader.dates import BadDate, parse_date
+from resolvers.graph_reader import GraphReader
 from resolvers.person_page import CASE_SOURCES, person_hit
 from resolvers.search_terms import lucene_query
 from schema.types import PersonHit
@@ -33,20 +31,18 @@ def dob_filter(dob: str | None) -> dict[str, date | None]:
         raise SearchInputError("Date of birth must be a date such as 2014-02-03 or 03/02/2014, or a year such as 2014")
 
 
-async def search_people(driver: AsyncDriver, name: str | None, dob: str | None, case_id: str | None,
+async def search_people(graph: GraphReader, name: str | None, dob: str | None, case_id: str | None,
                         first: int) -> list[PersonHit]:
     limit = max(1, min(first, MAX_RESULTS))
     if case_id and case_id.strip():
         cleaned = re.sub(r"\s+", "", case_id.strip())
-        result = await driver.execute_query(query("api/search_by_case_id"), case_id=cleaned, limit=limit,
-                                            case_sources=CASE_SOURCES, routing_=RoutingControl.READ)
+        rows = await graph.read("api/search_by_case_id", case_id=cleaned, limit=limit, case_sources=CASE_SOURCES)
     else:
         lucene = lucene_query(name or "")
         if lucene is None:
             raise SearchInputError("Enter a name (surname first is fine) or a case ID")
-        result = await driver.execute_query(query("api/search_by_name"), lucene=lucene, limit=limit,
-                                            case_sources=CASE_SOURCES, routing_=RoutingControl.READ,
-                                            **dob_filter(dob))
-    hits = [person_hit(record.data()) for record in result.records]
+        rows = await graph.read("api/search_by_name", lucene=lucene, limit=limit, case_sources=CASE_SOURCES,
+                                **dob_filter(dob))
+    hits = [person_hit(row) for row in rows]
     # Relevance picks who is in the list; the list itself reads youngest first, as social workers asked.
     return sorted(hits, key=lambda h: h.dob or "", reverse=True)

@@ -19,13 +19,13 @@ class Query:
     async def search_people(self, info: Info, name: Optional[str] = None, dob: Optional[str] = None,
                             case_id: Optional[str] = None, first: int = 20) -> list[PersonHit]:
         try:
-            return await search_people(info.context["driver"], name, dob, case_id, first)
+            return await search_people(info.context["graph"], name, dob, case_id, first)
         except SearchInputError as exc:
             raise user_error(str(exc)) from None
 
     @strawberry.field(description="One person with their services, family, addresses and contact numbers.")
     async def person(self, info: Info, id: strawberry.ID) -> Person:
-        found = await get_person(info.context["driver"], str(id))
+        found = await get_person(info.context["graph"], str(id))
         if found is None:
             raise not_found("person")
         return found

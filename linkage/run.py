@@ -87,13 +87,12 @@ def _exact_links(records: pd.DataFrame, cfg: SourcesConfig) -> list[tuple[tuple[
         if not trusted_sources:
             continue
         sub = records[records["source"].isin(trusted_sources) & (records[kind] != "")]
-        sub = sub.sort_values(["source", "record_id"])
-        for _, grp in sub.groupby(kind, sort=True):
-            if len(grp) < 2:
-                continue
-            keys = list(zip(grp["source"], grp["record_id"]))
-            for k in keys[1:]:
-                edges.append((keys[0], k, kind))
+        sub = sub.sort_values([kind, "source", "record_id"])
+        first_source = sub.groupby(kind)["source"].transform("first")
+        first_id = sub.groupby(kind)["record_id"].transform("first")
+        others = (sub["source"] != first_source) | (sub["record_id"] != first_id)
+        for fs, fi, s_, r_ in zip(first_source[others], first_id[others], sub["source"][others], sub["record_id"][others]):
+            edges.append(((fs, fi), (s_, r_), kind))
     return edges
 
 

@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 PREDICT_THRESHOLD = 0.2  # pairs at or above this are written to predictions.csv (for review of uncertain matches)
 CLUSTER_THRESHOLD = 0.95  # pairs at or above this link records into one person
 MIN_RECORDS_TO_TRAIN = 1000  # below this the prior m and u probabilities are kept (training is unstable on tiny data)
-U_MAX_PAIRS = 2e6
+U_MAX_PAIRS = 1e6  # random pairs sampled to estimate u
+EM_MAX_PAIRS = 5e6  # blocked pairs EM trains on at most (sampled above that, e.g. a 1,000,000-person town)
 
 CLUSTERS_COLUMNS = ["source", "record_id", "person_id", "match_probability"]
 QUARANTINE_COLUMNS = ["source", "file", "row_number", "record_id", "reason"]
@@ -176,14 +177,18 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
                 log.warning("prior match probability not estimated: %s", exc)
             progress.advance(task)
             if len(records) >= MIN_RECORDS_TO_TRAIN:
+                t_u = time.perf_counter()
                 linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+                timings["train_u"] = time.perf_counter() - t_u
                 model_info["u_trained"] = True
             progress.advance(task)
             if len(records) >= MIN_RECORDS_TO_TRAIN:
                 for rule in model.em_training_rules():
                     try:
+                        t_em = time.perf_counter()
                         linker.training.estimate_parameters_using_expectation_maximisation(
-                            rule, estimate_without_term_frequencies=True)
+                            rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS)
+                        timings[f"train_em_{len(model_info['em']) + 1}"] = time.perf_counter() - t_em
                         model_info["em"].append(str(rule.get_blocking_rule("duckdb").blocking_rule_sql))
                     except Exception as exc:
                         log.warning("EM on %s skipped: %s", rule, exc)

@@ -149,6 +149,15 @@ class Pools:
             used.add(name)
             self.practices.append(Practice(name, district, fmt_landline(landline(rng))))
 
+    @property
+    def practices_by_district(self) -> dict[str, list[Practice]]:
+        """{"SK3": practices in SK3}."""
+        if not hasattr(self, "_practices_by_district"):
+            self._practices_by_district: dict[str, list[Practice]] = {}
+            for g in self.practices:
+                self._practices_by_district.setdefault(f"SK{g.district}", []).append(g)
+        return self._practices_by_district
+
     def surname(self, rng: random.Random) -> str:
         return self.surnames[_pick(rng, self._surname_cum)]
 

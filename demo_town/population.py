@@ -29,10 +29,11 @@ class Address:
 
 class Person:
     __slots__ = ("pid", "forename", "middle", "surname", "prev_surname", "sex", "dob", "hh", "nhs", "phones",
-                 "rels", "involved", "records", "pregnant")
+                 "rels", "involved", "records", "pregnant", "age")
 
     def __init__(self, pid: str, forename: str, surname: str, sex: str, dob: date):
         self.pid, self.forename, self.surname, self.sex, self.dob = pid, forename, surname, sex, dob
+        self.age = age_on(dob, GENERATED_AT)  # whole years on the town's fixed date (dob never changes)
         self.middle: str | None = None
         self.prev_surname: str | None = None  # the surname before marriage / separation / a step-family
         self.hh: Household | None = None
@@ -42,10 +43,6 @@ class Person:
         self.involved: set[str] = set()  # services with an involvement: lcs, yos, probation, las, tenant
         self.records: dict[str, str] = {}  # source -> this person's main record id there
         self.pregnant = False
-
-    @property
-    def age(self) -> int:
-        return age_on(self.dob, GENERATED_AT)
 
 
 class Household:

@@ -11,9 +11,9 @@ SEX = {"M": "1", "F": "2"}
 def run(ctx: Context, households: list[Household]) -> None:
     rng, m = ctx.rng, ctx.mess
     practices = ctx.pools.practices
+    by_district = ctx.pools.practices_by_district
     for hh in households:
-        district = int(hh.address.postcode.split(" ")[0][2:])
-        near = [g for g in practices if g.district == district] or practices
+        near = by_district.get(hh.address.postcode.split(" ")[0]) or practices
         family_gp = rng.choice(near)
         for p in hh.members:
             if rng.random() >= 0.95:

@@ -19,13 +19,11 @@ def school_year_age(p: Person, extracted: date) -> int:
 def run(ctx: Context, households: list[Household]) -> None:
     rng = ctx.rng
     extracted = ctx.extracted_at["synergy"]
-    primaries = [s for s in ctx.pools.schools if s.phase == "primary"]
-    secondaries = [s for s in ctx.pools.schools if s.phase == "secondary"]
-    units = [s for s in ctx.pools.schools if s.phase == "pru"]
+    primaries, secondaries, units, near = _schools(ctx)
     for hh in households:
-        district = hh.address.postcode.split(" ")[0][2:]
-        near_p = [s for s in primaries if str(s.district) == district] or primaries
-        near_s = [s for s in secondaries if str(s.district) == district] or secondaries
+        district = hh.address.postcode.split(" ")[0]
+        near_p = near.get(("primary", district)) or primaries
+        near_s = near.get(("secondary", district)) or secondaries
         family_primary, family_secondary = rng.choice(near_p), rng.choice(near_s)
         for p in hh.members:
             sy = school_year_age(p, extracted)
@@ -50,6 +48,23 @@ def run(ctx: Context, households: list[Household]) -> None:
             if dual:
                 _row(ctx, p, upn, 2, rng.choice(units), "dual_subsidiary",
                      dates.between(rng, admission, extracted), troubled)
+
+
+_SCHOOLS: dict[int, tuple] = {}
+
+
+def _schools(ctx: Context) -> tuple:
+    """(primaries, secondaries, units, {(phase, "SK3"): schools}) for this town, worked out once."""
+    key = id(ctx.pools)
+    if key not in _SCHOOLS:
+        _SCHOOLS.clear()
+        near: dict[tuple[str, str], list[School]] = {}
+        for s in ctx.pools.schools:
+            near.setdefault((s.phase, f"SK{s.district}"), []).append(s)
+        _SCHOOLS[key] = ([s for s in ctx.pools.schools if s.phase == "primary"],
+                         [s for s in ctx.pools.schools if s.phase == "secondary"],
+                         [s for s in ctx.pools.schools if s.phase == "pru"], near)
+    return _SCHOOLS[key]
 
 
 def _row(ctx: Context, p: Person, upn: str, seq: int, school: School, reg_type: str, admission: date,

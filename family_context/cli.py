@@ -91,6 +91,15 @@ def serve(
     run_server(get_settings(), host=host, port=port)
 
 
+@app.command("export-schema")
+def export_schema(out: Path = typer.Option(PROJECT_ROOT / "schema" / "schema.graphql")) -> None:
+    """Write the GraphQL schema (SDL) that integrators and IG reviewers read; a test keeps it in step with the code."""
+    from schema import build_schema
+
+    out.write_text(build_schema().as_str() + "\n", encoding="utf-8")
+    typer.echo(f"Wrote {out}")
+
+
 @app.command()
 def demo(
     people: int = typer.Option(5000, help="How many residents the demo town has."),

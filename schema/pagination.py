@@ -1,0 +1,65 @@
+"""Relay-style cursor connections for integrators: opaque cursors, a maximum page size, clear errors."""
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Optional
+
+import strawberry
+
+from schema.types import PersonHit
+
+MAX_PAGE_SIZE = 100
+CURSOR_PREFIX = "person:"
+
+
+class PageInputError(ValueError):
+    """A bad cursor or page size; the message says what is allowed."""
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: Optional[str]
+
+
+@strawberry.type
+class PersonHitEdge:
+    cursor: str
+    node: PersonHit
+
+
+@strawberry.type(description="A page of people; ask for the next with `after: pageInfo.endCursor`.")
+class PersonHitConnection:
+    edges: list[PersonHitEdge]
+    page_info: PageInfo
+
+
+def encode_cursor(person_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{person_id}".encode()).decode()
+
+
+def decode_cursor(cursor: Optional[str]) -> Optional[str]:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise PageInputError("after is not a cursor this API gave out") from None
+    if not text.startswith(CURSOR_PREFIX):
+        raise PageInputError("after is not a cursor this API gave out")
+    return text[len(CURSOR_PREFIX):]
+
+
+def check_page_size(first: int) -> None:
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise PageInputError(f"first must be between 1 and {MAX_PAGE_SIZE}")
+
+
+def connection(hits: list[PersonHit], first: int) -> PersonHitConnection:
+    """`hits` holds up to first + 1 rows: the extra one only says whether there is a next page."""
+    page = hits[:first]
+    return PersonHitConnection(
+        edges=[PersonHitEdge(cursor=encode_cursor(h.id), node=h) for h in page],
+        page_info=PageInfo(has_next_page=len(hits) > first, end_cursor=encode_cursor(page[-1].id) if page else None),
+    )

@@ -555,6 +555,10 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
             if raw and not ids[kind]:
                 warn(f"{kind} blanked: invalid", i, rid)
         alt = canonical_forename(col(row, src.alt_first_name), sex) if src.alt_first_name else ""
+        first_std = name.first_match
+        options = AMBIGUOUS_NICKNAMES.get(forename_token(name.first), {})
+        if sex == "U" and len(options) > 1 and not alt:  # Danny with no sex: Daniel, or else Danielle
+            first_std, alt = options["M"], options["F"]
         out.append({
             "source": src.name,
             "record_id": rid,
@@ -568,13 +572,13 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
             "postcode": postcode,
             "phone": standardise_phone(col(row, src.phone)),
             **ids,
-            "first_name_std": name.first_match or None,
+            "first_name_std": first_std or None,
             "first_name_raw": forename_token(name.first) or None,
-            "alt_first_name_std": (alt if alt and alt != name.first_match else None),
+            "alt_first_name_std": (alt if alt and alt != first_std else None),
             "surname_std": name.last_match or None,
             "surname_tokens": list(name.last_tokens) if name.last_tokens else None,
             "surname_soundex": soundex(name.last_match) or None,
-            "first_initial": name.first_match[:1] or None,
+            "first_initial": first_std[:1] or None,
             "dob_std": dob.isoformat() if dob else None,
             "birth_year": str(dob.year) if dob else None,
             "postcode_std": postcode.replace(" ", "") if postcode_is_valid(postcode) else None,

@@ -305,3 +305,27 @@ def test_age_gates(town):
     for r in read(town, "youth_justice.csv"):
         age = (generated - date.fromisoformat(r["dob"])).days / 365.25 if r["dob"] else 14
         assert 9 <= age <= 19
+
+
+def test_asb_one_row_per_person_per_case(town, truth):
+    rows = read(town, "housing_asb.csv")
+    pairs = [(r["asb_case_ref"], truth[("housing_asb", r["asb_party_id"])]) for r in rows]
+    assert len(pairs) == len(set(pairs))
+    by_case = defaultdict(set)
+    for r in rows:
+        by_case[r["asb_case_ref"]].add(r["role"])
+        assert r["case_opened"][-4:] >= "2010" and r["asb_case_ref"].split("/")[1] == r["case_opened"][-4:]
+    assert all("perpetrator" in roles for roles in by_case.values())
+
+
+def test_housing_rules(town):
+    rows = read(town, "housing_tenancies.csv")
+    current = [r for r in rows if not r["tenancy_end"]]
+    assert current and len(current) < len(rows), "need both current and former tenants"
+    assert any(float(r["arrears_weeks"]) > 6 for r in current)
+    assert any(r["nosp_date"] and _uk(r["nosp_date"]) >= date(2025, 11, 23) for r in current)
+    for r in rows:
+        if r["eviction_proceedings_date"]:
+            assert r["nosp_date"] and _uk(r["eviction_proceedings_date"]) >= _uk(r["nosp_date"])
+        if r["tenancy_end"]:
+            assert _uk(r["tenancy_end"]) > _uk(r["tenancy_start"])

@@ -207,3 +207,12 @@ def test_standardise_source_quarantines_and_warns():
     assert r.loc["4", "last_name"] == "Khan" and r.loc["4", "nhs_number"] == ""  # surname alone is usable
     assert res.warnings == {"dob blanked: impossible date": 1, "nhs_number blanked: invalid": 1}
     assert len(res.records) + len(res.quarantine) == len(df)
+
+
+def test_ambiguous_short_form_without_sex_keeps_both_readings():
+    src = SourceConfig(name="h", system="H", file="h.csv", record_id=["id"], first_name="fn", last_name="sn")
+    df = pd.DataFrame([{"id": "1", "fn": "Danny", "sn": "Miles"}, {"id": "2", "fn": "Sam", "sn": "Lee"}])
+    r = standardise_source(df, src, today=TODAY).records.set_index("record_id")
+    assert (r.loc["1", "first_name_std"], r.loc["1", "alt_first_name_std"]) == ("daniel", "danielle")
+    assert (r.loc["2", "first_name_std"], r.loc["2", "alt_first_name_std"]) == ("samuel", "samantha")
+    assert r.loc["1", "first_name"] == "Danny"  # display keeps what was written

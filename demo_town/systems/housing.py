@@ -81,6 +81,9 @@ def run_asb(ctx: Context, households: list[Household]) -> None:
         return
     weights = [1 + 25 * any(p.involved & INVOLVED for p in hh.members) + 2 * hh.social_tenant for hh in candidates]
     n_cases = int(len(households) * 0.012 + rng.random())
+    on_street: dict[str, list[Household]] = {}
+    for hh in candidates:
+        on_street.setdefault(hh.address.street, []).append(hh)
     for _ in range(n_cases):
         perp_hh = rng.choices(candidates, weights)[0]
         opened = dates.between(rng, floor, extracted - timedelta(days=3))
@@ -96,12 +99,16 @@ def run_asb(ctx: Context, households: list[Household]) -> None:
             continue
         rng.shuffle(perps)
         parties = [(p, "perpetrator") for p in perps[:rng.choice((1, 1, 1, 2))]]
+        neighbours = [hh for hh in on_street.get(perp_hh.address.street, ()) if hh is not perp_hh]
         for role, count in (("victim", rng.choice((1, 1, 2))), ("witness", rng.choice((0, 0, 1, 2)))):
             for _ in range(count):
-                other = rng.choice(candidates)
+                # Victims and witnesses are mostly neighbours (same street), sometimes from further away.
+                other = rng.choice(neighbours) if neighbours and rng.random() < 0.7 else rng.choice(candidates)
                 adults = [p for p in other.members if dates.age_on(p.dob, opened) >= 16]
                 if other is not perp_hh and adults:
-                    parties.append((rng.choice(adults), role))
+                    party = rng.choice(adults)
+                    if all(party is not p for p, _ in parties):  # one row per person per case
+                        parties.append((party, role))
         for p, role in parties:
             _party(ctx, p, case_ref, role, opened, closed, officer.name)
 

@@ -31,7 +31,8 @@ const view = {
     if (title) document.title = `${title} – ${SERVICE}`;
     initComponents(root);
     // The error summary focuses itself when it is initialised; otherwise focus the heading.
-    if (focus && !root.querySelector('.govuk-error-summary')) {
+    // On the first page load focus stays at the top of the document, where the skip link is.
+    if (focus && !firstRoute && !root.querySelector('.govuk-error-summary')) {
       const target = root.querySelector(focus);
       if (target) target.focus({ preventScroll: false });
     }
@@ -40,6 +41,7 @@ const view = {
 };
 
 const status = (text) => { statusRegion.textContent = text; };
+let firstRoute = true;   // true while the page first loads
 let current = null;       // AbortController of the route being shown
 let lastSearchHash = '';  // for the person page's back link (memory only)
 
@@ -55,7 +57,7 @@ function navigate(hash) {
 }
 
 async function route() {
-  if (current) current.abort();
+  if (current) { current.abort(); firstRoute = false; }
   current = new AbortController();
   const { signal } = current;
   const { path, params } = parseHash();

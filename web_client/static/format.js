@@ -48,3 +48,6 @@ export function byDate(get, descending = false) {
     return (x < y ? -1 : 1) * (descending ? -1 : 1);
   };
 }
+
+/** "mobile" -> "Mobile": source systems differ in case. */
+export const capitalise = (value) => (value ? String(value).charAt(0).toUpperCase() + String(value).slice(1) : value);

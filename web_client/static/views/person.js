@@ -1,6 +1,6 @@
 // Page 3: one person — summary, who to contact, services (accordion), family, addresses, contact numbers.
 import { html, mailtoHref, personHref, telHref } from '../html.js';
-import { byDate, dateOr, formatDate, sourceName, valueOr } from '../format.js';
+import { byDate, capitalise, dateOr, formatDate, sourceName, valueOr } from '../format.js';
 import { errorSummary, graphqlErrors, loading, statusTag } from './common.js';
 import { graphql, PERSON } from '../graphql.js';
 
@@ -194,7 +194,7 @@ function contactNumbersTable(numbers) {
       ${sorted.map((n) => html`
       <tr class="govuk-table__row">
         <td class="govuk-table__cell fc-nowrap"><a class="govuk-link" href="${telHref(n.number)}">${n.number}</a></td>
-        <td class="govuk-table__cell">${valueOr(n.type)}</td>
+        <td class="govuk-table__cell">${capitalise(valueOr(n.type))}</td>
         <td class="govuk-table__cell">${sourceName(n.source)}</td>
         <td class="govuk-table__cell fc-nowrap">${dateOr(n.updatedAt)}</td>
       </tr>`)}

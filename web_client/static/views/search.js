@@ -152,7 +152,7 @@ function results(query, hits) {
     : '';
   return html`
   <h2 class="govuk-heading-m" id="results-heading" tabindex="-1">${plural(hits.length, 'person', 'people')} found</h2>
-  <p class="govuk-body">People ${describeQuery(query)}, youngest first.</p>
+  <p class="govuk-body">${hits.length === 1 ? 'Person' : 'People'} ${describeQuery(query)}${hits.length === 1 ? '' : ', youngest first'}.</p>
   ${more}
   ${resultsTable(hits)}`;
 }

@@ -7,7 +7,7 @@ from graph_loader.service_catalogue import SERVICES, shown_at_age
 from resolvers.graph_reader import GraphReader
 from resolvers.values import age, gender, iso, to_date
 from schema.types import (Address, ContactNumber, Detail, Involvement, Person, PersonHit, Practitioner,
-                          Relationship, Service)
+                          Relationship, Service, SourceRecord)
 
 CASE_SOURCES = ["lcs", "las"]
 
@@ -122,4 +122,8 @@ async def get_person(graph: GraphReader, person_id: str) -> Person | None:
         services=_services(row["involvements"], row["extracts"], person_age),
         relationships=_relationships(row["relationships"], row["household"]),
         contact_numbers=_phones(row["phones"]),
+        records=sorted((SourceRecord(source=r["source"], system=r["system"], record_id=r["record_id"],
+                                     match_probability=float(r["match_probability"] or 0.0),
+                                     correct_as_of=iso(r.get("extracted_at"))) for r in row["records"]),
+                       key=lambda r: (-r.match_probability, r.source, r.record_id)),
     )

@@ -81,6 +81,16 @@ class ContactNumber:
     updated_at: Optional[str]
 
 
+@strawberry.type(description="One source system's record of the person, and how confident the match is.")
+class SourceRecord:
+    source: str
+    system: str
+    record_id: str
+    match_probability: float = strawberry.field(
+        description="Probability this record belongs to the person (1.0: exact identifier or the only record).")
+    correct_as_of: Optional[str]
+
+
 @strawberry.type(description="A person: one identity matched across the source systems.")
 class Person:
     id: strawberry.ID
@@ -96,3 +106,4 @@ class Person:
     services: list[Service]
     relationships: list[Relationship]
     contact_numbers: list[ContactNumber] = strawberry.field(description="Most recently updated first.")
+    records: list[SourceRecord] = strawberry.field(description="The source records matched to this person.")

@@ -42,8 +42,12 @@ neo4j-jars: .cache/neo4j/.fetched
 	touch $@
 
 web-assets: web_client/node_modules/.installed
+# GOV.UK Frontend, pinned in web_client/package-lock.json; the app serves it from node_modules (no build step).
+# --ignore-scripts: nothing from the registry runs on this machine.
 web_client/node_modules/.installed: web_client/package.json web_client/package-lock.json
-	cd web_client && npm ci --no-audit --no-fund --loglevel=error
+	cd web_client && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@test -f web_client/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css || \
+		(echo "govuk-frontend's dist/ is missing from web_client/node_modules" >&2; exit 1)
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work on these machines).

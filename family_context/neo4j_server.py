@@ -25,6 +25,7 @@ import os
 import secrets
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -35,7 +36,7 @@ from rich.console import Console
 
 from family_context.settings import Settings
 
-console = Console(stderr=False, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_ENTRY_POINT = "org.neo4j.server.startup.Neo4jAdminCommand"
@@ -130,6 +131,8 @@ def render_conf(settings: Settings) -> str:
         "server.https.enabled=false",
         "# No server-side routing connector (it would take another port).",
         "dbms.routing.enabled=false",
+        "# Bolt's Netty event loops wait a 5 s quiet period each at shutdown (10 s per stop); 1 s is plenty here.",
+        "internal.dbms.bolt.netty_server_shutdown_quiet_period=1",
         "",
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
@@ -203,6 +206,9 @@ def _base_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+_ALPHABET = string.ascii_letters + string.digits
+
+
 def _ensure_password(settings: Settings) -> Optional[str]:
     """The password, generating and setting one (neo4j-admin) before the very first start. None on failure."""
     existing = _read_password(settings)
@@ -216,7 +222,8 @@ def _ensure_password(settings: Settings) -> Optional[str]:
         )
         return None
     # FC_NEO4J_PASSWORD, when set, becomes the initial password; otherwise a random one.
-    password = os.environ.get("FC_NEO4J_PASSWORD") or secrets.token_urlsafe(24)
+    # (Letters and digits only: a generated password starting with "-" would be read by neo4j-admin as an option.)
+    password = os.environ.get("FC_NEO4J_PASSWORD") or "".join(secrets.choice(_ALPHABET) for _ in range(32))
     _write_password_file(path, password)
     cmd = [
         str(_java(settings)),
@@ -227,6 +234,7 @@ def _ensure_password(settings: Settings) -> Optional[str]:
         ADMIN_ENTRY_POINT,
         "dbms",
         "set-initial-password",
+        "--",
         password,
     ]
     result = subprocess.run(
@@ -324,12 +332,21 @@ def _tail(path: Path, lines: int = 25) -> str:
 
 
 def _wait_gone(pid: int, settings: Settings, timeout: float) -> bool:
+    """Wait until the JVM has exited *and* its Bolt port is closed.
+
+    After SIGKILL the thread-group leader turns zombie before the JVM's other threads are torn down and its
+    sockets closed, so "not alive" alone is too early for a restart on the same port.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not _pid_is_our_neo4j(pid, settings):
-            return True
+    while time.monotonic() < deadline and _pid_is_our_neo4j(pid, settings):
         time.sleep(0.2)
-    return not _pid_is_our_neo4j(pid, settings)
+    if _pid_is_our_neo4j(pid, settings):
+        return False
+    port_deadline = max(deadline, time.monotonic() + 5.0)
+    while time.monotonic() < port_deadline and _port_open(settings.neo4j_bolt_port):
+        _reap(pid)
+        time.sleep(0.1)
+    return True
 
 
 def _jvm_command(settings: Settings) -> list[str]:
@@ -419,6 +436,7 @@ def _wait_for_bolt(
     password = _read_password(settings) or ""
     began = time.monotonic()
     deadline = began + timeout
+    auth_refused_since: Optional[float] = None
     with console.status(f"Waiting for Bolt on {local_uri(settings)} ...") as spinner:
         while True:
             alive = (proc.poll() is None) if proc is not None else _pid_is_our_neo4j(pid, settings)
@@ -431,6 +449,11 @@ def _wait_for_bolt(
             if error is None:
                 return 0
             if isinstance(error, AuthError):
+                # A refused password is final, unless the server is still settling (give it a few seconds).
+                auth_refused_since = auth_refused_since or time.monotonic()
+            else:
+                auth_refused_since = None
+            if auth_refused_since is not None and time.monotonic() - auth_refused_since > 10:
                 console.print(
                     f"[red]Neo4j refused the password in {settings.neo4j_password_file}.[/red] "
                     "Restore the right one, or stop Neo4j and delete its data folder to start afresh."
@@ -438,7 +461,8 @@ def _wait_for_bolt(
                 return 1
             elapsed = time.monotonic() - began
             if time.monotonic() >= deadline:
-                console.print(f"[red]Bolt did not answer within {timeout:.0f}s.[/red] Last lines of the log:")
+                console.print(f"[red]Bolt did not answer within {timeout:.0f}s[/red] ({type(error).__name__}: {error}).")
+                console.print(f"Last lines of {_console_log(settings)}:")
                 console.print(_tail(_console_log(settings)), markup=False)
                 if started_here:
                     console.print("Stopping the half-started server.")

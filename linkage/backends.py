@@ -15,8 +15,13 @@ def get_db_api(engine: str = "duckdb", **options: Any):
     spark: needs `pip install 'splink[spark]'` and Java 17+; pass `spark=<SparkSession>` or one is created locally.
     """
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
+        if "connection" not in options:
+            con = duckdb.connect(":memory:")
+            con.execute("SET enable_progress_bar = false")  # rich shows progress; DuckDB's bar would garble it
+            options["connection"] = con
         return DuckDBAPI(**options)
     if engine == "spark":
         try:

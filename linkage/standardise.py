@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -148,6 +149,7 @@ NICKNAMES.update({"catherine": "katherine", "kathryn": "katherine", "catharine":
                   "jon": "jonathan", "zachariah": "zachary", "nathaniel": "nathaniel", "kimberly": "kimberley"})
 
 
+@lru_cache(maxsize=200_000)
 def strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
@@ -162,21 +164,22 @@ def clean_text(value: object) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def _name_tokens(value: object) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _name_tokens(value: object) -> tuple[str, ...]:
     """Lower-case ASCII tokens of a name; hyphens and apostrophes kept inside tokens."""
     s = strip_accents(clean_text(value)).lower()
     s = s.replace("\u2019", "'").replace("`", "'")
     s = re.sub(r"[^a-z'\- ]+", " ", s)  # digits and other punctuation go
     s = re.sub(r"\s*-\s*", "-", s)
     s = re.sub(r"-+", "-", s).strip("-' ")
-    toks = [t.strip("-'") for t in s.split() if t.strip("-'")]
-    return toks
+    return tuple(t.strip("-'") for t in s.split() if t.strip("-'"))
 
 
-def _is_null_name(tokens: list[str]) -> bool:
+def _is_null_name(tokens) -> bool:
     return not tokens or " ".join(tokens) in NULL_NAMES
 
 
+@lru_cache(maxsize=200_000)
 def display_name(value: object) -> str:
     """Tidy a name for display: 'o'BRIEN' -> "O'Brien", 'smith - jones' -> 'Smith-Jones', 'MCDONALD' -> 'McDonald'.
 
@@ -222,6 +225,7 @@ def split_forenames(first: object, middle: object = None) -> tuple[str, str]:
     return " ".join(toks) if mid else toks[0], mid
 
 
+@lru_cache(maxsize=200_000)
 def canonical_forename(value: object, sex: str = "U") -> str:
     """Match key for a forename: first token, ASCII lower case, no punctuation, nickname resolved
     (a short form shared by a male and a female name, such as Sam, by the record's sex M/F)."""
@@ -237,12 +241,14 @@ def canonical_forename(value: object, sex: str = "U") -> str:
     return NICKNAMES.get(tok, tok)
 
 
+@lru_cache(maxsize=200_000)
 def forename_token(value: object) -> str:
     """First forename token, ASCII lower case, *without* nickname resolution ('Josie' -> 'josie')."""
     toks = [t for t in _name_tokens(value) if t not in TITLES]
     return "" if _is_null_name(toks) else re.sub(r"[^a-z]", "", toks[0])
 
 
+@lru_cache(maxsize=200_000)
 def surname_key(value: object) -> tuple[str, tuple[str, ...]]:
     """('smithjones', ('smith', 'jones')) for 'Smith-Jones'; prefixes joined: 'Mc Donald' -> ('mcdonald', ('mcdonald',))."""
     toks = [t for t in _name_tokens(value) if t not in NAME_SUFFIXES]
@@ -307,16 +313,20 @@ class DateProblem(ValueError):
 
 def parse_date(value: object, formats: tuple[str, ...] | list[str] = (), *, today: date | None = None,
                min_date: date = MIN_DOB) -> date | None:
+    """Parse a date of birth: the source's formats first, then common fallbacks (see _parse_date)."""
+    return _parse_date(clean_text(value), tuple(formats), today or date.today(), min_date)
+
+
+@lru_cache(maxsize=200_000)
+def _parse_date(s: str, formats: tuple[str, ...], today: date, min_date: date) -> date | None:
     """Parse a date tried against the source's formats then common fallbacks.
 
     Blank -> None. Raises DateProblem (with a reason) for an impossible date (31/02/2010), a date in the future or
     before 1900, or text that matches no format. A time part ('2010-01-02 00:00:00', 'T00:00') is ignored.
     """
-    s = clean_text(value)
     if not s:
         return None
     s = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$", "", s).strip()
-    today = today or date.today()
     looked_like_date = False
     for fmt in (*formats, *[f for f in FALLBACK_DATE_FORMATS if f not in formats]):
         try:
@@ -353,6 +363,7 @@ def standardise_sex(value: object, mapping: dict[str, str] | None = None) -> str
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 
 
+@lru_cache(maxsize=200_000)
 def standardise_postcode(value: object) -> str:
     """'sk1  3xe' -> 'SK1 3XE'; 'SK13XE' -> 'SK1 3XE'; a digit O/0 slip in the inward code is fixed ('SK1 OXE')."""
     s = re.sub(r"[^A-Za-z0-9]", "", clean_text(value)).upper()
@@ -369,6 +380,7 @@ def postcode_is_valid(pc: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------------------- phones
 
+@lru_cache(maxsize=200_000)
 def standardise_phone(value: object) -> str:
     """UK numbers to national format with the usual spacing: '+44 7700 900123' -> '07700 900123',
     '01614960123' -> '0161 496 0123', '020 7946 0018' -> '020 7946 0018'. Non-UK or broken numbers: digits only."""
@@ -409,10 +421,14 @@ _ADDRESS_KEEP_UPPER = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$|^[0-9]+[A-Z]$")
 
 
 def standardise_address(lines: list[object], postcode: str = "") -> str:
+    return _standardise_address(tuple(clean_text(x) for x in lines), postcode)
+
+
+@lru_cache(maxsize=200_000)
+def _standardise_address(lines: tuple[str, ...], postcode: str) -> str:
     """Join address lines into one tidy line: title case, 'Rd' -> 'Road', no repeated commas, postcode removed
     (it has its own column), '12a' -> '12A'."""
-    parts = [clean_text(x) for x in lines]
-    text = ", ".join(p for p in parts if p)
+    text = ", ".join(p for p in lines if p)
     if not text:
         return ""
     if postcode:
@@ -442,6 +458,7 @@ def standardise_address(lines: list[object], postcode: str = "") -> str:
     return re.sub(r"\s+", " ", out).strip(" ,")
 
 
+@lru_cache(maxsize=200_000)
 def address_key(address: str) -> str:
     """A short match key: the first house number (with letter) and the first street word, lower case ('12a high')."""
     low = address.lower()

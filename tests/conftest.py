@@ -28,9 +28,12 @@ class LiveStack:
     extracts_dir: Path
     linked_dir: Path
 
+    def post(self, query: str, variables: dict | None = None) -> httpx.Response:
+        return httpx.post(f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}},
+                          timeout=30)
+
     def graphql(self, query: str, variables: dict | None = None) -> dict:
-        response = httpx.post(f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}},
-                              timeout=30)
+        response = self.post(query, variables)
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -329,3 +329,33 @@ def test_housing_rules(town):
             assert r["nosp_date"] and _uk(r["eviction_proceedings_date"]) >= _uk(r["nosp_date"])
         if r["tenancy_end"]:
             assert _uk(r["tenancy_end"]) > _uk(r["tenancy_start"])
+
+
+def test_population_relationships_are_plausible():
+    """The truth itself, before any mess: parents' sex and age gaps, carers, household sizes, ages 0-95."""
+    import random as _random
+
+    from demo_town.pools import Pools
+    from demo_town.population import Population
+
+    pop = Population(_random.Random(3), Pools(3, 3000))
+    people = 0
+    kinds = Counter()
+    for chunk in pop.chunks(3000, 1000):
+        for hh in chunk:
+            kinds[hh.kind] += 1
+            assert hh.members
+            for p in hh.members:
+                people += 1
+                assert 0 <= p.age <= 95 and p.hh is hh
+                for rel, kind in p.rels:
+                    assert rel is not p and (p.age < 18 or hh.kind == "couple_adult_kids")
+                    if kind in ("mother", "father"):
+                        assert rel.sex == ("F" if kind == "mother" else "M")
+                        assert rel.age - p.age >= 16, (kind, rel.age, p.age)
+                    if kind == "carer":
+                        assert rel.age >= 36 and rel.hh is hh
+                    if kind == "sibling":
+                        assert rel.hh is hh and (p, "sibling") in rel.rels
+    assert people == 3000 == pop.n_people
+    assert {"alone", "couple", "couple_kids", "single_parent", "step"} <= set(kinds)

@@ -1,0 +1,178 @@
+"""API latency under concurrency, and the GraphQL layer's overhead over the same Cypher run directly.
+
+Run on purpose against a loaded town (it is not a test):
+
+    FC_VAR_DIR=... FC_NEO4J_BOLT_PORT=... .venv/bin/python bench/bench_api.py --clients 20 --seconds 15
+
+It starts `family-context serve` in its own process on a free port (so the load generator does not share the
+server's interpreter), samples people and names from the graph, drives each scenario with N concurrent clients for
+a fixed time, then runs the scenario's Cypher straight through the async driver with the same concurrency.
+Prints one JSON document: p50/p95/p99 latency in ms, requests per second and errors per scenario, and the ratio of
+GraphQL p95 to direct-Cypher p95.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import httpx
+from neo4j import AsyncGraphDatabase, GraphDatabase, Query
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import schema  # noqa: E402,F401  (imports the resolvers in the order the app does)
+from cypher import query  # noqa: E402
+from family_context.neo4j_server import free_port  # noqa: E402
+from family_context.settings import get_settings  # noqa: E402
+from resolvers.person_page import CASE_SOURCES  # noqa: E402
+from resolvers.search_terms import lucene_query  # noqa: E402
+
+SEARCH = """query($name: String!) { searchPeople(name: $name) { id displayName dob age caseIds currentAddress
+  sources } }"""
+PERSON = """query($id: ID!) { person(id: $id) { id displayName dob age gender caseIds
+  currentAddress { line postcode } addresses { line postcode mostRecent sources }
+  services { key name system status summary correctAsOf coverageFrom coverageTo
+    involvements { kind status startDate endDate lastContact details { label value }
+      leadPractitioner { name role team phone email } } }
+  relationships { type source person { id displayName age caseIds sources } }
+  contactNumbers { number type source updatedAt } records { source recordId matchProbability } } }"""
+NETWORK = """query($id: ID!) { network(personId: $id, depth: 2) { truncated nodes { id kind label age services }
+  edges { source target type kind } } }"""
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))], 2)
+
+
+def summary(latencies: list[float], errors: int, seconds: float) -> dict[str, Any]:
+    return {"requests": len(latencies), "errors": errors, "rps": round(len(latencies) / seconds, 1),
+            "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+            "p99_ms": percentile(latencies, 99), "mean_ms": round(statistics.mean(latencies), 2)}
+
+
+async def drive(call: Callable[[int], Awaitable[bool]], clients: int, seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(worker: int) -> None:
+        nonlocal errors
+        i = worker
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            ok = await call(i)
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += 0 if ok else 1
+            i += clients
+
+    await asyncio.gather(*(client(w) for w in range(clients)))
+    return summary(latencies, errors, seconds)
+
+
+def sample(settings, n: int, seed: int) -> tuple[list[str], list[str]]:
+    with GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)) as driver:
+        total = driver.execute_query("MATCH (p:Person) RETURN count(p) AS n").records[0]["n"]
+        rng = random.Random(seed)
+        skips = sorted(rng.randrange(total) for _ in range(n))
+        rows = [driver.execute_query("MATCH (p:Person) RETURN p.id AS id, p.display_name AS name SKIP $s LIMIT 1",
+                                     s=s).records[0] for s in skips]
+    return [r["id"] for r in rows], [r["name"] for r in rows]
+
+
+def start_server(settings, port: int) -> subprocess.Popen:
+    env = {**os.environ, "FC_PORT": str(port)}
+    process = subprocess.Popen([sys.executable, "-m", "family_context.cli", "serve"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the app did not start")
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    settings = get_settings()
+    ids, names = sample(settings, args.sample, args.seed)
+    port = free_port()
+    server = start_server(settings, port)
+    url = f"http://127.0.0.1:{port}/graphql"
+    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
+    results: dict[str, Any] = {"clients": args.clients, "seconds_per_scenario": args.seconds,
+                               "people_sampled": len(ids)}
+    try:
+        limits = httpx.Limits(max_connections=args.clients)
+        async with httpx.AsyncClient(timeout=30, limits=limits, headers=headers) as http:
+            async def gql(document: str, variables: dict) -> bool:
+                response = await http.post(url, json={"query": document, "variables": variables})
+                ok = response.status_code == 200 and not response.json().get("errors")
+                if not ok and not results.get("first_error"):
+                    results["first_error"] = response.text[:300]
+                return ok
+
+            scenarios = {
+                "search": lambda i: gql(SEARCH, {"name": names[i % len(names)]}),
+                "person_page": lambda i: gql(PERSON, {"id": ids[i % len(ids)]}),
+                "network_depth_2": lambda i: gql(NETWORK, {"id": ids[i % len(ids)]}),
+            }
+            await drive(scenarios["person_page"], args.clients, 3)  # warm caches and JIT before measuring
+            for name, call in scenarios.items():
+                results[f"graphql_{name}"] = await drive(call, args.clients, args.seconds)
+
+        driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password),
+                                           max_connection_pool_size=args.clients,
+                                           notifications_min_severity="OFF")
+
+        async def cypher(name: str, params: dict) -> bool:
+            await driver.execute_query(Query(query(name)), params)
+            return True
+
+        direct = {
+            "search": lambda i: cypher("api/search_by_name", {
+                "lucene": lucene_query(names[i % len(names)]), "limit": 20, "case_sources": CASE_SOURCES,
+                "dob": None, "dob_from": None, "dob_to": None}),
+            "person_page": lambda i: cypher("api/person_page", {"id": ids[i % len(ids)], "case_sources": CASE_SOURCES}),
+            "network_depth_2": lambda i: cypher("api/network", {
+                "id": ids[i % len(ids)], "depth": 2, "relationship_filter": "PARENT_OF|SIBLING_OF|CARER_OF|"
+                "PARTNER_OF|RELATED_TO|MEMBER_OF", "label_filter": "+Person|+Household", "limit": 500}),
+        }
+        try:
+            for name, call in direct.items():
+                results[f"cypher_{name}"] = await drive(call, args.clients, args.seconds)
+        finally:
+            await driver.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for name in ("search", "person_page", "network_depth_2"):
+        results[f"graphql_over_cypher_p95_{name}"] = round(
+            results[f"graphql_{name}"]["p95_ms"] / max(results[f"cypher_{name}"]["p95_ms"], 0.01), 2)
+    results["targets_ms_p95"] = {"search": 50, "person_page": 100, "network_depth_2": 200}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--token", default=os.environ.get("FC_BENCH_TOKEN"), help="bearer token, when sign-in is on")
+    print(json.dumps(asyncio.run(run(parser.parse_args())), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -3,13 +3,16 @@
 Plain connected components lets one record with no DOB (say a housing ASB party "Jason Farmer") join a father and
 his son of the same name into one person. Here links are added strongest first, and a link is refused when the two
 groups it would join already hold records that clearly disagree: dates of birth that no typing slip explains,
-forenames that are clearly different, or different valid NHS numbers. Exact identifier links are always applied.
+forenames that are clearly different, different valid NHS numbers, or a record from an adults-only source (tenants
+16+, probation 18+: `min_age` in the sources file) with a DOB that makes the person too young. Exact identifier links
+are always applied.
 
 Person ids are derived from each cluster's smallest (source, record_id), so unchanged extracts give the same ids.
 """
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable
 
@@ -94,9 +97,25 @@ class _Group:
     dobs: set[str] = field(default_factory=set)
     forenames: set[tuple[str, str]] = field(default_factory=set)
     nhs: set[str] = field(default_factory=set)
+    min_age: int = 0
+    youngest: str = ""  # latest ISO DOB in the group
 
 
-def _conflict(g1: _Group, g2: _Group) -> str | None:
+def _too_young(dob: str, min_age: int, today: date) -> bool:
+    if not dob or not min_age:
+        return False
+    try:
+        y, m, d = int(dob[:4]), int(dob[5:7]), int(dob[8:10])
+    except ValueError:
+        return False
+    age = today.year - y - ((today.month, today.day) < (m, d))
+    return age < min_age
+
+
+def _conflict(g1: _Group, g2: _Group, today: date | None = None) -> str | None:
+    today = today or date.today()
+    if _too_young(g2.youngest, g1.min_age, today) or _too_young(g1.youngest, g2.min_age, today):
+        return "age"
     if g1.nhs and g2.nhs and not (g1.nhs & g2.nhs):
         return "nhs_number"
     if g1.dobs and g2.dobs and not any(dobs_compatible(a, b) for a in g1.dobs for b in g2.dobs):
@@ -109,16 +128,19 @@ def _conflict(g1: _Group, g2: _Group) -> str | None:
 class Clusterer:
     """Union-find with per-group evidence, fed exact links first and then scored links strongest first."""
 
-    def __init__(self):
+    def __init__(self, today: date | None = None):
+        self.today = today or date.today()
         self.parent: dict[Hashable, Hashable] = {}
         self.groups: dict[Hashable, _Group] = {}
         self.refused: dict[str, int] = {}
 
-    def add(self, key: Key, dob: str = "", forename: tuple[str, str] | None = None, nhs: str = "") -> None:
+    def add(self, key: Key, dob: str = "", forename: tuple[str, str] | None = None, nhs: str = "",
+            min_age: int = 0) -> None:
         self.parent[key] = key
-        g = _Group()
+        g = _Group(min_age=min_age or 0)
         if dob:
             g.dobs.add(dob)
+            g.youngest = dob
         if forename and (forename[0] or forename[1]):
             g.forenames.add(forename)
         if nhs:
@@ -139,7 +161,7 @@ class Clusterer:
             return True
         ga, gb = self.groups[ra], self.groups[rb]
         if not force:
-            why = _conflict(ga, gb)
+            why = _conflict(ga, gb, self.today)
             if why:
                 self.refused[why] = self.refused.get(why, 0) + 1
                 return False
@@ -150,6 +172,8 @@ class Clusterer:
         ga.dobs |= gb.dobs
         ga.forenames |= gb.forenames
         ga.nhs |= gb.nhs
+        ga.min_age = max(ga.min_age, gb.min_age)
+        ga.youngest = max(ga.youngest, gb.youngest)
         del self.groups[rb]
         return True
 

@@ -226,9 +226,10 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
             predictions = pd.concat([predictions, ex], ignore_index=True)
         clusterer = Clusterer()
         keys = list(zip(records["source"], records["record_id"]))
+        min_age = {src.name: src.min_age or 0 for src in cfg.sources}
         for k, dob, fn, fr, nhs in zip(keys, records["dob_std"], records["first_name_std"], records["first_name_raw"],
                                        records["nhs_number"]):
-            clusterer.add(k, _s(dob), (_s(fn), _s(fr)), _s(nhs))
+            clusterer.add(k, _s(dob), (_s(fn), _s(fr)), _s(nhs), min_age[k[0]])
         for a, b, _kind in exact:
             clusterer.union(a, b, force=True)
         strong = predictions[(predictions["link"] == "splink") & (predictions["match_probability"] >= cluster_threshold)

@@ -62,6 +62,7 @@ class SourceConfig:
     email: str | None = None
     identifiers: dict[str, str] = field(default_factory=dict)  # canonical identifier (nhs_number, upn, lcs_id) -> column
     trusted_identifiers: list[str] = field(default_factory=list)  # identifiers good enough for an exact link
+    min_age: int | None = None  # nobody in this source can be younger today (tenants 16+, probation 18+)
     extra: dict[str, Any] = field(default_factory=dict)  # free-form settings for other consumers (graph loader)
 
     @property
@@ -120,7 +121,7 @@ class SourcesConfig:
 
 _SOURCE_KEYS = {
     "name", "system", "file", "record_id", "first_name", "middle_name", "last_name", "alt_first_name", "dob", "sex",
-    "address", "postcode", "phone", "email", "identifiers", "trusted_identifiers", "extra",
+    "address", "postcode", "phone", "email", "identifiers", "trusted_identifiers", "min_age", "extra",
 }
 
 
@@ -186,6 +187,7 @@ def _parse_source(raw: Any, where: str, problems: list[str]) -> SourceConfig | N
         email=raw.get("email"),
         identifiers=identifiers,
         trusted_identifiers=trusted,
+        min_age=int(raw["min_age"]) if raw.get("min_age") is not None else None,
         extra=dict(raw.get("extra") or {}),
     )
 

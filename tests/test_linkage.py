@@ -274,3 +274,18 @@ def test_compatible_dobs_and_forenames():
     assert forenames_compatible(("joanne", "jo"), ("joanne", "joanne"))
     assert forenames_compatible(("josie", "josie"), ("jodie", "jodie"))
     assert not forenames_compatible(("oliver", "oliver"), ("jack", "jack"))
+
+
+def test_adult_only_source_does_not_join_a_child():
+    """A DOB-less tenant (16+) is not the toddler of the same name at the same address."""
+    from datetime import date
+
+    from linkage.cluster import Clusterer
+
+    c = Clusterer(today=date(2026, 11, 23))
+    c.add(("housing_tenancy", "T1"), "", ("anthony", "anthony"), min_age=16)
+    c.add(("health", "1"), "2020-12-25", ("anthony", "anthony"))
+    c.add(("health", "2"), "1990-01-01", ("anthony", "anthony"))
+    assert not c.union(("housing_tenancy", "T1"), ("health", "1"))
+    assert c.union(("housing_tenancy", "T1"), ("health", "2"))
+    assert c.refused == {"age": 1}

@@ -208,7 +208,10 @@ export async function renderSearch(view, query, { signal, navigate, status }) {
   if (aborted || signal.aborted) return;
 
   if (errors.length || !data) {
-    view.render(page({ values, summary: graphqlErrors(errors) }), { title: 'Error: Find a person' });
+    // The API's input errors are about what was typed: link them to the name field.
+    const summary = graphqlErrors(errors).map((e, i) => (
+      errors[i] && errors[i].extensions && errors[i].extensions.code === 'BAD_USER_INPUT' ? { ...e, href: '#name' } : e));
+    view.render(page({ values, summary }), { title: 'Error: Find a person' });
     wire();
     status('There is a problem with the search');
     return;

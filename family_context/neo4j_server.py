@@ -70,7 +70,7 @@ DEFAULT_TRANSACTION_TIMEOUT = "30s"
 
 
 def _home(settings: Settings) -> Path:
-    return Path(settings.neo4j_home)
+    return Path(settings.neo4j_home).absolute()
 
 
 def _conf_dir(settings: Settings) -> Path:
@@ -92,7 +92,7 @@ def _java(settings: Settings) -> Path:
 def _classpath(settings: Settings) -> str:
     # lib/ before plugins/ (the launcher puts plugins first): APOC core 5.26.5 bundles an old, unshaded
     # commons-lang3 that would shadow the 3.18 the server's commons-configuration2 needs (NoSuchMethodError at start).
-    return f"{Path(settings.neo4j_lib_dir)}/*:{Path(settings.neo4j_plugins_dir)}/*"
+    return f"{Path(settings.neo4j_lib_dir).absolute()}/*:{Path(settings.neo4j_plugins_dir).absolute()}/*"
 
 
 def local_uri(settings: Settings) -> str:
@@ -146,8 +146,8 @@ def render_conf(settings: Settings) -> str:
         f"server.directories.logs={home / 'logs'}",
         f"server.directories.run={home / 'run'}",
         f"server.directories.import={home / 'import'}",
-        f"server.directories.plugins={Path(settings.neo4j_plugins_dir)}",
-        f"server.directories.lib={Path(settings.neo4j_lib_dir)}",
+        f"server.directories.plugins={Path(settings.neo4j_plugins_dir).absolute()}",
+        f"server.directories.lib={Path(settings.neo4j_lib_dir).absolute()}",
         "",
         f"db.transaction.timeout={DEFAULT_TRANSACTION_TIMEOUT}",
         "db.lock.acquisition.timeout=20s",
@@ -177,7 +177,7 @@ def _prepare_home(settings: Settings) -> None:
 
 
 def _read_password(settings: Settings) -> Optional[str]:
-    path = Path(settings.neo4j_password_file)
+    path = Path(settings.neo4j_password_file).absolute()
     if not path.exists():
         return None
     return path.read_text().strip() or None

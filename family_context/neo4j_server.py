@@ -1,7 +1,7 @@
 """Run the real Neo4j Community server from the jars `make neo4j-jars` fetched from Maven Central.
 
 No Docker and no tarball: the server's own entry point (`org.neo4j.server.CommunityEntryPoint`, what `bin/neo4j
-console` and the official image end up running) is launched under Java 17 with `plugins/*:lib/*` on the classpath,
+console` and the official image end up running) is launched under Java 17 with `lib/*:plugins/*` on the classpath,
 as a detached background process (its own session), with everything it writes under `settings.neo4j_home`:
 
     var/neo4j/conf/neo4j.conf     generated on every start from Settings (127.0.0.1 only, auth on)

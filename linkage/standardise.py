@@ -160,8 +160,7 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and pd.isna(value):
         return ""
-    s = str(value).replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", s).strip()
+    return " ".join(str(value).split())
 
 
 @lru_cache(maxsize=200_000)
@@ -432,30 +431,49 @@ def _standardise_address(lines: tuple[str, ...], postcode: str) -> str:
     if not text:
         return ""
     if postcode:
-        pc_flat = postcode.replace(" ", "")
-        text = re.sub(r"(?i)[, ]*" + r"\s*".join(re.escape(c) for c in pc_flat) + r"\s*$", "", text)
-    text = re.sub(r"\s*,\s*", ", ", text)
-    text = re.sub(r"(, )+", ", ", text).strip(", ")
-    words = []
-    tokens = re.split(r"(\s+|,)", text)
-    for i, w in enumerate(tokens):
-        if not w or w.isspace() or w == ",":
-            words.append(w)
+        text = _strip_trailing_postcode(text, postcode.replace(" ", "").upper())
+    out_parts = []
+    for part in text.split(","):
+        words = part.split()
+        if not words:
             continue
-        bare = w.rstrip(".")
-        low = bare.lower()
-        nxt = next((t for t in tokens[i + 1:] if t and not t.isspace()), ",")
-        if low in ADDRESS_ABBREVIATIONS and (nxt == "," or low not in ("st", "dr")):
-            words.append(ADDRESS_ABBREVIATIONS[low])
-        elif re.fullmatch(r"\d+[a-zA-Z]", bare):
-            words.append(bare.upper())
-        elif re.fullmatch(r"[A-Za-z0-9]+", bare) and _ADDRESS_KEEP_UPPER.match(bare.upper()) and any(c.isdigit() for c in bare):
-            words.append(bare.upper())
-        else:
-            words.append(display_name(bare) if (bare.isupper() or bare.islower()) else bare)
-    out = "".join(words)
-    out = re.sub(r"\s+,", ",", out)
-    return re.sub(r"\s+", " ", out).strip(" ,")
+        last = len(words) - 1
+        out_parts.append(" ".join(_address_word(w, i == last) for i, w in enumerate(words)))
+    return ", ".join(out_parts)
+
+
+def _strip_trailing_postcode(text: str, pc_flat: str) -> str:
+    """Remove the postcode (any spacing/case) and the separators before it from the end of text."""
+    i, j = len(text), len(pc_flat)
+    while i > 0 and j > 0:
+        c = text[i - 1]
+        if c.isspace():
+            i -= 1
+            continue
+        if c.upper() != pc_flat[j - 1]:
+            return text
+        i -= 1
+        j -= 1
+    if j:
+        return text
+    return text[:i].rstrip(" ,")
+
+
+_RE_NUM_LETTER = re.compile(r"\d+[a-zA-Z]")
+_RE_ALNUM = re.compile(r"[A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=100_000)
+def _address_word(w: str, last_in_part: bool) -> str:
+    bare = w.rstrip(".")
+    low = bare.lower()
+    if low in ADDRESS_ABBREVIATIONS and (last_in_part or low not in ("st", "dr")):
+        return ADDRESS_ABBREVIATIONS[low]
+    if _RE_NUM_LETTER.fullmatch(bare):
+        return bare.upper()
+    if _RE_ALNUM.fullmatch(bare) and _ADDRESS_KEEP_UPPER.match(bare.upper()) and any(c.isdigit() for c in bare):
+        return bare.upper()
+    return display_name(bare) if (bare.isupper() or bare.islower()) else bare
 
 
 @lru_cache(maxsize=200_000)
@@ -540,7 +558,10 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
             examples.append({"source": src.name, "row_number": row_number, "record_id": record_id, "warning": reason})
 
     sex_map = src.sex.values if src.sex else {}
-    for i, row in enumerate(df.to_dict("records"), start=1):
+    needed = src.required_columns()
+    columns = [df[c].tolist() for c in needed]
+    for i, values in enumerate(zip(*columns), start=1):
+        row = dict(zip(needed, values))
         rid = "-".join(clean_text(row[c]) for c in src.record_id)
         if any(not clean_text(row[c]) for c in src.record_id):
             quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,

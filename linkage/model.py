@@ -146,15 +146,23 @@ def comparisons() -> list:
 
 
 def prediction_blocking_rules() -> list:
-    """Blocking rules that keep recall: any one of them puts a pair up for scoring."""
+    """Blocking rules that keep recall: any one of them puts a pair up for scoring.
+
+    Each rule pairs a key that catches one kind of mess with one that keeps blocks small as the town grows
+    (a bare DOB or name + birth year block grows with the square of the population):
+    DOB + either initial (surname changes, typos elsewhere); household (postcode + first initial);
+    surname sound + initial + birth year (DOB typos); forename + birth year + district (surname change and DOB typo);
+    forename + surname + district (DOB missing).
+    """
     return [
         block_on("nhs_number"),
         block_on("upn"),
-        block_on("dob_std"),
-        block_on("first_name_std", "surname_std"),
+        block_on("dob_std", "first_initial"),
+        block_on("dob_std", "surname_initial"),
         block_on("postcode_std", "first_initial"),
-        block_on("surname_soundex", "birth_year"),
-        block_on("first_name_std", "birth_year"),
+        block_on("surname_soundex", "first_initial", "birth_year"),
+        block_on("first_name_std", "birth_year", "postcode_district"),
+        block_on("first_name_std", "surname_std", "postcode_district"),
         block_on("alt_first_name_std", "surname_std"),
     ]
 

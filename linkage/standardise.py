@@ -522,7 +522,7 @@ def standardise_identifier(kind: str, value: object) -> str:
 STANDARDISED_COLUMNS = ["source", "record_id", "first_name", "middle_name", "last_name", "dob", "sex", "address",
                         "postcode", "phone", "nhs_number", "upn", "lcs_id"]
 MATCH_COLUMNS = ["first_name_std", "first_name_raw", "alt_first_name_std", "surname_std", "surname_tokens", "surname_soundex",
-                 "first_initial", "dob_std", "birth_year", "postcode_std", "postcode_district", "address_key"]
+                 "surname_initial", "first_initial", "dob_std", "birth_year", "postcode_std", "postcode_district", "address_key"]
 
 
 @dataclass
@@ -617,6 +617,7 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
             "surname_tokens": list(name.last_tokens) if name.last_tokens else None,
             "surname_soundex": soundex(name.last_match) or None,
             "first_initial": first_std[:1] or None,
+            "surname_initial": name.last_match[:1] or None,
             "dob_std": dob.isoformat() if dob else None,
             "birth_year": str(dob.year) if dob else None,
             "postcode_std": postcode.replace(" ", "") if postcode_is_valid(postcode) else None,

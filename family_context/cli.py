@@ -73,11 +73,17 @@ def load(
     extracts: Path = typer.Option(Path("var/demo/extracts"), help="Folder holding the extract CSVs."),
     linked: Path = typer.Option(Path("var/demo/linked"), help="Output folder of `family-context link`."),
     sources: Path = typer.Option(DEMO_SOURCES, help="The same sources YAML given to `link`."),
+    only: Optional[str] = typer.Option(
+        None, help="Refresh only these sources (comma separated, e.g. housing_tenancy,housing_asb) in the "
+                   "published graph, using the person ids of the new linkage output."),
+    bulk: bool = typer.Option(False, "--bulk", help="Initial load of a large town with neo4j-admin database "
+                                                    "import (stops Neo4j, replaces the database, starts it)."),
 ) -> None:
-    """Load people, addresses, households and service involvements into Neo4j."""
+    """Load people, addresses, households and service involvements into Neo4j (docs/graph_model.md)."""
     from graph_loader.load import load_graph
 
-    load_graph(extracts=extracts, linked=linked, sources=sources, settings=get_settings())
+    load_graph(extracts=extracts, linked=linked, sources=sources, settings=get_settings(),
+               only=[s.strip() for s in only.split(",") if s.strip()] if only else None, bulk=bulk)
 
 
 @app.command()

@@ -1,14 +1,22 @@
-"""Batched `UNWIND` writes of named Cypher queries, with progress."""
+"""Batched `UNWIND` writes of named Cypher queries, checked row for row, with progress and fault-test hooks."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+import os
+import time
+from typing import Any, Callable, Iterable, Iterator
 
 from neo4j import Driver
 from rich.progress import Progress
 
 from cypher import query
 
-BATCH_SIZE = 5000
+# Rows per transaction. 10,000 measured best on the 2-core bench machine (bench/bench_load.py): larger batches gain
+# nothing and hold more heap; smaller ones pay a round trip each.
+BATCH_SIZE = int(os.environ.get("FC_LOAD_BATCH_SIZE", "10000"))
+
+
+class LoadWriteError(RuntimeError):
+    """A batch wrote fewer rows than it was sent (a node it should attach to is missing): the run is not published."""
 
 
 def chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -22,21 +30,64 @@ def chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str,
         yield batch
 
 
+class BatchCounter:
+    """Counts batches across a run; after each one reports progress, and honours the fault-test hooks:
+
+    FC_LOAD_PAUSE_AFTER_BATCHES=N  after N batches, stop and wait (a test then SIGKILLs the process);
+    FC_LOAD_FAIL_AFTER_BATCHES=N   after N batches, raise (a bad batch).
+    """
+
+    def __init__(self, on_batch: Callable[[int, str], None] | None = None) -> None:
+        self.batches = 0
+        self.on_batch = on_batch
+        self.pause_after = int(os.environ.get("FC_LOAD_PAUSE_AFTER_BATCHES", "0") or 0)
+        self.fail_after = int(os.environ.get("FC_LOAD_FAIL_AFTER_BATCHES", "0") or 0)
+
+    def done(self, step: str) -> None:
+        self.batches += 1
+        if self.on_batch:
+            self.on_batch(self.batches, step)
+        if self.fail_after and self.batches >= self.fail_after:
+            raise LoadWriteError(f"injected failure after batch {self.batches} ({step}): FC_LOAD_FAIL_AFTER_BATCHES")
+        if self.pause_after and self.batches >= self.pause_after:
+            print(f"PAUSED after batch {self.batches} ({step})", flush=True)
+            while True:
+                time.sleep(3600)
+
+
 def write_batches(driver: Driver, name: str, rows: list[dict[str, Any]], progress: Progress | None = None,
-                  label: str | None = None, **params: Any) -> int:
-    """Run `cypher/<name>.cypher` once per batch with `$rows` (plus `params`); return how many rows were sent."""
+                  label: str | None = None, counter: BatchCounter | None = None,
+                  batch_size: int | None = None, **params: Any) -> int:
+    """Run `cypher/<name>.cypher` once per batch with `$rows` (plus `params`); return how many rows were written.
+
+    Each query returns `written`; a batch that wrote fewer rows than it was sent raises LoadWriteError."""
     text = query(name)
     task = progress.add_task(label or name, total=len(rows)) if progress else None
-    sent = 0
-    with driver.session() as session:
-        for batch in chunks(rows, BATCH_SIZE):
-            session.execute_write(lambda tx, b=batch: tx.run(text, rows=b, **params).consume())
-            sent += len(batch)
+    written = 0
+    with driver.session(notifications_min_severity="OFF") as session:
+        for batch in chunks(rows, batch_size or BATCH_SIZE):
+            got = session.execute_write(lambda tx, b=batch: tx.run(text, rows=b, **params).single()["written"])
+            if got != len(batch):
+                raise LoadWriteError(f"{label or name}: a batch of {len(batch)} rows wrote {got}")
+            written += got
             if progress and task is not None:
                 progress.advance(task, len(batch))
-    return sent
+            if counter:
+                counter.done(label or name)
+    return written
 
 
-def run_write(driver: Driver, name: str, **params: Any) -> None:
-    with driver.session() as session:
-        session.execute_write(lambda tx: tx.run(query(name), **params).consume())
+def run_write(driver: Driver, name: str, **params: Any) -> list[dict[str, Any]]:
+    with driver.session(notifications_min_severity="OFF") as session:
+        return session.execute_write(lambda tx: [r.data() for r in tx.run(query(name), **params)])
+
+
+def run_read(driver: Driver, name: str, **params: Any) -> list[dict[str, Any]]:
+    with driver.session(notifications_min_severity="OFF") as session:
+        return session.execute_read(lambda tx: [r.data() for r in tx.run(query(name), **params)])
+
+
+def run_auto(driver: Driver, name: str, **params: Any) -> None:
+    """An auto-commit query (needed for CALL { } IN TRANSACTIONS)."""
+    with driver.session(notifications_min_severity="OFF") as session:
+        session.run(query(name), **params).consume()

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 RELATIONSHIPS_FILE = "childrens_social_care_relationships.csv"
 RELATIONSHIP_SOURCE = "lcs"
+COUNTS_SOURCE = "lcs_relationships"
 
 # The fixed list of relationship types: a value outside it is quarantined, never turned into Cypher.
 TYPE_OF_KIND = {
@@ -39,16 +40,23 @@ def relationship_rows(extracts: Path, cfg: "SourcesConfig", records: dict[str, S
         return []
     rows = []
     for row_number, row in read_rows(path, ("lcs_id", "related_lcs_id", "relationship")):
+        report.seen(COUNTS_SOURCE)
         kind = row["relationship"].strip().lower()
         person = records.get(record_key(RELATIONSHIP_SOURCE, row["lcs_id"].strip()))
         related = records.get(record_key(RELATIONSHIP_SOURCE, row["related_lcs_id"].strip()))
+        label = f"{row['lcs_id'].strip()}->{row['related_lcs_id'].strip()}"
         if kind not in TYPE_OF_KIND:
-            report.quarantine_row("lcs_relationships", file, row_number, row["lcs_id"],
+            report.quarantine_row(COUNTS_SOURCE, file, row_number, label,
                                   "column 'relationship' has a value outside the known list")
         elif person is None or related is None:
-            report.quarantine_row("lcs_relationships", file, row_number, row["lcs_id"],
-                                  "relationship refers to an LCS record that is not linked to a person")
-        elif person.person_id != related.person_id:
+            report.quarantine_row(COUNTS_SOURCE, file, row_number, label,
+                                  "relationship refers to an LCS record that is not loaded (not linked, or "
+                                  "quarantined)")
+        elif person.person_id == related.person_id:
+            report.quarantine_row(COUNTS_SOURCE, file, row_number, label,
+                                  "both LCS records were linked to the same person")
+        else:
+            report.loaded(COUNTS_SOURCE)
             rows.append({"from_id": related.person_id, "to_id": person.person_id, "type": TYPE_OF_KIND[kind],
                          "kind": kind, "source": RELATIONSHIP_SOURCE})
     return rows

@@ -1,5 +1,6 @@
 // $relationship_filter and $label_filter are chosen from fixed lists in resolvers/network.py, never typed by a user.
-MATCH (start:Person {id: $id})
+MATCH (g:Published {id: 'graph'})
+MATCH (start:Person {run: g.run, id: $id})
 CALL apoc.path.subgraphAll(start, {maxLevel: $depth, relationshipFilter: $relationship_filter,
                                    labelFilter: $label_filter, limit: $limit})
 YIELD nodes, relationships

@@ -1,6 +1,7 @@
 // Shortest connections between two people through family, households and shared addresses (at most 6 hops;
 // the resolver trims to the caller's $max_hops).
-MATCH (a:Person {id: $from_id}), (b:Person {id: $to_id})
+MATCH (g:Published {id: 'graph'})
+MATCH (a:Person {run: g.run, id: $from_id}), (b:Person {run: g.run, id: $to_id})
 MATCH path = allShortestPaths((a)-[:PARENT_OF|SIBLING_OF|CARER_OF|PARTNER_OF|RELATED_TO|MEMBER_OF|LIVES_AT*..6]-(b))
 WHERE length(path) <= $max_hops
 WITH path

@@ -1,5 +1,6 @@
 // Who lives or lived at an address, as any source system records it.
-MATCH (a:Address {id: $address_id})<-[l:LIVES_AT]-(p:Person)
+MATCH (g:Published {id: 'graph'})
+MATCH (a:Address {run: g.run, id: $address_id})<-[l:LIVES_AT]-(p:Person)
 WHERE ($seen_from IS NULL OR l.last_seen >= $seen_from) AND ($seen_to IS NULL OR l.last_seen <= $seen_to)
 RETURN p.id AS id, p.display_name AS display_name, p.dob AS dob, p.sex AS sex,
        [(p)-[:HAS_RECORD]->(r:SourceRecord) | r.source] AS sources,

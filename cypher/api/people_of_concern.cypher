@@ -1,6 +1,7 @@
 // People within $depth steps of a person (family, household, shared address) who have involvements from the
 // chosen concern sources ($sources: from a fixed list in resolvers/analysis.py).
-MATCH (start:Person {id: $id})
+MATCH (g:Published {id: 'graph'})
+MATCH (start:Person {run: g.run, id: $id})
 CALL apoc.path.subgraphNodes(start, {maxLevel: $depth, relationshipFilter: $relationship_filter,
                                      limit: $node_limit})
 YIELD node

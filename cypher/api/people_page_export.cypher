@@ -1,6 +1,7 @@
 // Integrators' paged export: people in id order after a cursor (the unique index on Person.id serves it).
+MATCH (g:Published {id: 'graph'})
 MATCH (p:Person)
-WHERE $after IS NULL OR p.id > $after
+WHERE p.run = g.run AND p.id IS NOT NULL AND ($after IS NULL OR p.id > $after)
 WITH p
 ORDER BY p.id
 LIMIT $limit

@@ -1,5 +1,6 @@
 // Everything the person page shows, in one round trip however large the family is.
-MATCH (p:Person {id: $id})
+MATCH (g:Published {id: 'graph'})
+MATCH (p:Person {run: g.run, id: $id})
 RETURN p {.id, .display_name, .first_name, .last_name, .dob, .sex} AS person,
   [(p)-[h:HAS_RECORD]->(r:SourceRecord) |
     {source: r.source, system: r.system, record_id: r.record_id, match_probability: h.match_probability,
@@ -28,5 +29,5 @@ RETURN p {.id, .display_name, .first_name, .last_name, .dob, .sex} AS person,
     AS household,
   [(p)-[:HAS_RECORD]->(r:SourceRecord)-[h:HAS_PHONE]->(n:Phone) |
     {number: n.number, type: h.type, source: r.source, updated_at: h.updated_at}] AS phones,
-  COLLECT { MATCH (s:SourceExtract) RETURN s {.source, .system, .extracted_at, .coverage_from, .coverage_to} }
+  COLLECT { MATCH (s:SourceExtract) WHERE s.run = p.run RETURN s {.source, .system, .extracted_at, .coverage_from, .coverage_to} }
     AS extracts

@@ -1,6 +1,7 @@
 // A case id (LCS or LAS id, NHS number, UPN, any system's record id) goes straight to the person who owns it.
+MATCH (g:Published {id: 'graph'})
 MATCH (r:SourceRecord)
-WHERE r.record_id = $case_id OR r.record_id STARTS WITH $case_id + '-'
+WHERE (r.record_id = $case_id OR r.record_id STARTS WITH $case_id + '-') AND r.run = g.run
 MATCH (p:Person)-[:HAS_RECORD]->(r)
 WITH DISTINCT p
 LIMIT $limit

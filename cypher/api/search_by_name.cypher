@@ -1,6 +1,7 @@
 // $lucene is built by resolvers/search_terms.py from letters only; $dob, $limit are plain parameters.
+MATCH (g:Published {id: 'graph'})
 CALL db.index.fulltext.queryNodes('person_names', $lucene) YIELD node AS p, score
-WHERE $dob IS NULL OR p.dob = $dob OR ($dob_from IS NOT NULL AND p.dob >= $dob_from AND p.dob <= $dob_to)
+WHERE p.run = g.run AND ($dob IS NULL OR p.dob = $dob OR ($dob_from IS NOT NULL AND p.dob >= $dob_from AND p.dob <= $dob_to))
 WITH p, score
 ORDER BY score DESC
 LIMIT $limit

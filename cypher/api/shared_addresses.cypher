@@ -1,5 +1,6 @@
 // People who share, or shared, an address with the person.
-MATCH (p:Person {id: $id})-[:LIVES_AT]->(a:Address)<-[l:LIVES_AT]-(o:Person)
+MATCH (g:Published {id: 'graph'})
+MATCH (p:Person {run: g.run, id: $id})-[:LIVES_AT]->(a:Address)<-[l:LIVES_AT]-(o:Person)
 WHERE o <> p
 WITH a, o, l
 ORDER BY a.id, o.dob DESC

@@ -1,5 +1,6 @@
 // Every practitioner currently involved with the person or the people around them, with why they are listed.
-MATCH (child:Person {id: $id})
+MATCH (g:Published {id: 'graph'})
+MATCH (child:Person {run: g.run, id: $id})
 CALL (child) {
   RETURN child AS member, {type: 'SELF'} AS relation
   UNION

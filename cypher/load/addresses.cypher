@@ -1,3 +1,4 @@
 UNWIND $rows AS row
-MERGE (a:Address {id: row.id})
-SET a.line = row.line, a.postcode = row.postcode, a.run = $run
+CREATE (a:Address)
+SET a = row, a.run = $run
+RETURN count(*) AS written

@@ -1,4 +1,5 @@
 UNWIND $rows AS row
-MATCH (p:Person {id: row.person_id}), (a:Address {id: row.address_id})
-MERGE (p)-[l:LIVES_AT]->(a)
-SET l.sources = row.sources, l.last_seen = row.last_seen, l.current = row.current, l.run = $run
+MATCH (p:Person {run: $run, id: row.person_id})
+MATCH (a:Address {run: $run, id: row.address_id})
+CREATE (p)-[:LIVES_AT {sources: row.sources, last_seen: row.last_seen, current: row.current}]->(a)
+RETURN count(*) AS written

@@ -1,4 +1,5 @@
+// Full load: lead practitioners, contact gaps already filled from the staff directory.
 UNWIND $rows AS row
-MERGE (p:Practitioner {id: row.id})
-SET p.name = row.name, p.role = row.role, p.team = row.team, p.phone = row.phone, p.email = row.email,
-    p.run = $run
+CREATE (p:Practitioner)
+SET p = row, p.run = $run
+RETURN count(*) AS written

@@ -1,4 +1,5 @@
 UNWIND $rows AS row
-MATCH (r:SourceRecord {key: row.record_key}), (a:Address {id: row.address_id})
-MERGE (r)-[x:RECORDED_AT]->(a)
-SET x.run = $run
+MATCH (r:SourceRecord {run: $run, key: row.record_key})
+MATCH (a:Address {run: $run, id: row.address_id})
+CREATE (r)-[:RECORDED_AT]->(a)
+RETURN count(*) AS written

@@ -1,5 +1,5 @@
+// Each source's extract date, coverage and row counts (in = loaded + quarantined), per generation.
 UNWIND $rows AS row
-MERGE (s:SourceExtract {source: row.source})
-SET s.system = row.system, s.file = row.file, s.extracted_at = row.extracted_at,
-    s.coverage_from = row.coverage_from, s.coverage_to = row.coverage_to, s.rows_in = row.rows_in,
-    s.rows_loaded = row.rows_loaded, s.rows_quarantined = row.rows_quarantined, s.run = $run
+MERGE (s:SourceExtract {run: $run, source: row.source})
+SET s += row
+RETURN count(*) AS written

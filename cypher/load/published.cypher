@@ -1,0 +1,2 @@
+OPTIONAL MATCH (g:Published {id: 'graph'})
+RETURN g.run AS run

@@ -1,0 +1,2 @@
+MATCH (l:LoadRun {id: $run})
+SET l.removed_at = datetime()

@@ -1,0 +1,305 @@
+"""From extracts + linkage output to the rows the graph holds: every row accounted for, bad rows quarantined.
+
+Pure Python, no database: `prepare(extracts, linked, cfg)` returns a `Prepared` whose lists are written as they are
+by the transactional path (graph_loader/generation.py), the bulk importer (graph_loader/bulk.py) and, restricted
+to one source's part, the one-source refresh (graph_loader/refresh.py). One preparation, three writers: the graphs
+they produce cannot drift apart.
+
+Quarantine rules (each row ends up loaded or quarantined, never both, never neither; per source
+rows_in = rows_loaded + rows_quarantined, with the reason naming source, file, row and record id):
+
+- a record id that appears more than once in its extract: every copy is quarantined (we cannot tell which is true);
+- a record linkage did not link to a person (linkage's own quarantine.csv says why);
+- a date that is not a date, or that is impossible: after the extract date, or an end before its start;
+- a relationship or contact number whose record is not loaded (dangling reference), a relationship of a person to
+  themselves (linkage merged both records), a relationship kind outside the fixed list, a number that is not a UK
+  number, or a duplicate of a number already given for the same record.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from graph_loader.contact_numbers import phone_rows
+from graph_loader.dates import BadDate, parse_date
+from graph_loader.extract_reader import read_rows
+from graph_loader.involvements import RULES, Involvement
+from graph_loader.people import StandardRecord, address_id, address_rows, household_rows, person_row, record_key
+from graph_loader.practitioners import complete, read_directory
+from graph_loader.relationships import relationship_rows
+from graph_loader.service_catalogue import SERVICE_BY_SOURCE, SERVICES
+from linkage.sources_config import SourcesConfig
+
+
+@dataclass
+class SourceCounts:
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class LoadReport:
+    run_id: str
+    kind: str = "full"
+    counts: dict[str, SourceCounts] = field(default_factory=dict)
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    written: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def seen(self, source: str) -> None:
+        self.counts.setdefault(source, SourceCounts()).rows_in += 1
+
+    def loaded(self, source: str) -> None:
+        self.counts.setdefault(source, SourceCounts()).rows_loaded += 1
+
+    def quarantine_row(self, source: str, file: str, row_number: int, record_id: str, reason: str) -> None:
+        self.counts.setdefault(source, SourceCounts()).rows_quarantined += 1
+        self.quarantine.append({"source": source, "file": file, "row_number": row_number,
+                                "record_id": record_id, "reason": reason})
+
+    def counts_json(self) -> str:
+        return json.dumps({k: vars(v) for k, v in sorted(self.counts.items())})
+
+
+@dataclass
+class Prepared:
+    report: LoadReport
+    services: list[dict] = field(default_factory=list)
+    practitioners: list[dict] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)
+    addresses: list[dict] = field(default_factory=list)
+    recorded_at: list[dict] = field(default_factory=list)
+    lives_at: list[dict] = field(default_factory=list)
+    households: list[dict] = field(default_factory=list)
+    members: list[dict] = field(default_factory=list)
+    relationships: list[dict] = field(default_factory=list)
+    involvements: list[dict] = field(default_factory=list)
+    phones: list[dict] = field(default_factory=list)
+    has_phone: list[dict] = field(default_factory=list)
+    source_extracts: list[dict] = field(default_factory=list)
+    # Kept for the one-source refresh: the accepted standardised records, by record key.
+    standard: dict[str, StandardRecord] = field(default_factory=dict)
+
+    def expected_nodes(self) -> dict[str, int]:
+        return {"Person": len(self.people), "SourceRecord": len(self.records), "Address": len(self.addresses),
+                "Household": len(self.households), "Involvement": len(self.involvements),
+                "Service": len(self.services), "Practitioner": len(self.practitioners), "Phone": len(self.phones),
+                "SourceExtract": len(self.source_extracts)}
+
+    def expected_relationships(self) -> dict[str, int]:
+        by_type: dict[str, int] = defaultdict(int)
+        for row in self.relationships:
+            by_type[row["type"]] += 1
+        return {"HAS_RECORD": len(self.records), "RECORDED_AT": len(self.recorded_at),
+                "LIVES_AT": len(self.lives_at), "AT": len(self.households), "MEMBER_OF": len(self.members),
+                "RECORDS": len(self.involvements), "WITH": len(self.involvements),
+                "LEAD_PRACTITIONER": sum(1 for r in self.involvements if r["practitioner_id"]),
+                "HAS_PHONE": len(self.has_phone), **by_type}
+
+
+def extract_dates(extracts: Path, cfg: SourcesConfig) -> dict[str, dict[str, date | None]]:
+    """Extract date and coverage per source: from the manifest when there is one, else the file's date."""
+    manifest_path = extracts / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()).get("sources", {}) if manifest_path.is_file() else {}
+    dates = {}
+    for source in cfg.sources:
+        info = manifest.get(source.name, {})
+        file_day = datetime.fromtimestamp((extracts / source.file).stat().st_mtime).date()
+        dates[source.name] = {
+            "extracted_at": parse_date(info.get("extracted_at"), "extracted_at") or file_day,
+            "coverage_from": parse_date(info.get("coverage_from"), "coverage_from"),
+            "coverage_to": parse_date(info.get("coverage_to"), "coverage_to"),
+        }
+    return dates
+
+
+def read_linked(linked: Path, dates: dict[str, dict[str, date | None]]) -> dict[str, StandardRecord]:
+    probabilities = {}
+    for _, row in read_rows(linked / "clusters.csv", ("source", "record_id", "person_id", "match_probability")):
+        probabilities[record_key(row["source"], row["record_id"])] = float(row["match_probability"] or 1.0)
+    records = {}
+    columns = ("source", "record_id", "person_id", "first_name", "last_name", "dob", "sex", "address", "postcode")
+    today = date.today()
+    for _, row in read_rows(linked / "standardised_records.csv", columns):
+        key = record_key(row["source"], row["record_id"])
+        if key not in probabilities:
+            continue  # quarantined by linkage: not a person's record
+        records[key] = StandardRecord(
+            source=row["source"], record_id=row["record_id"], person_id=row["person_id"],
+            match_probability=probabilities[key], first_name=row["first_name"],
+            last_name=row["last_name"], dob=parse_date(row["dob"], "dob"), sex=row["sex"] or "U",
+            address=row["address"], postcode=row["postcode"],
+            extracted_at=dates.get(row["source"], {}).get("extracted_at") or today,
+        )
+    return records
+
+
+def impossible_dates(inv: Involvement, extracted_at: date) -> str | None:
+    """Why an involvement's dates cannot be true, or None."""
+    for label, value in (("start", inv.start), ("end", inv.end), ("last contact", inv.last_contact)):
+        if value is not None and value > extracted_at:
+            return f"impossible date: {label} {value.isoformat()} is after the extract date {extracted_at.isoformat()}"
+    if inv.start is not None and inv.end is not None and inv.end < inv.start:
+        return f"impossible dates: end {inv.end.isoformat()} is before start {inv.start.isoformat()}"
+    return None
+
+
+def source_rows(extracts: Path, cfg: SourcesConfig, records: dict[str, StandardRecord],
+                dates: dict[str, dict[str, date | None]], report: LoadReport,
+                only: set[str] | None = None) -> tuple[list[Involvement], set[str]]:
+    """Apply the business rules to every row of every person-bearing source (or only those named).
+
+    Returns the involvements shown and the keys of the records loaded (rows not quarantined)."""
+    found: list[Involvement] = []
+    accepted: set[str] = set()
+    for source in cfg.sources:
+        if only is not None and source.name not in only:
+            continue
+        report.counts.setdefault(source.name, SourceCounts())
+        rule = RULES.get(source.name)
+        extracted_at = dates[source.name]["extracted_at"]
+        rows = list(read_rows(extracts / source.file, source.record_id))
+        seen_at: dict[str, list[int]] = defaultdict(list)
+        for row_number, row in rows:
+            seen_at["-".join(row[c].strip() for c in source.record_id)].append(row_number)
+        for row_number, row in rows:
+            report.seen(source.name)
+            record_id = "-".join(row[c].strip() for c in source.record_id)
+            copies = seen_at[record_id]
+            if len(copies) > 1:
+                report.quarantine_row(source.name, source.file, row_number, record_id,
+                                      f"record id appears {len(copies)} times in the extract (rows "
+                                      f"{', '.join(map(str, copies))}): no copy is loaded")
+                continue
+            key = record_key(source.name, record_id)
+            if key not in records:
+                report.quarantine_row(source.name, source.file, row_number, record_id,
+                                      "record not linked to a person (see linkage quarantine.csv)")
+                continue
+            shown: list[Involvement] = []
+            if rule is not None:
+                try:
+                    shown = rule(row, record_id, extracted_at)
+                except (BadDate, ValueError) as exc:
+                    report.quarantine_row(source.name, source.file, row_number, record_id, str(exc))
+                    continue
+                problem = next(filter(None, (impossible_dates(inv, extracted_at) for inv in shown)), None)
+                if problem:
+                    report.quarantine_row(source.name, source.file, row_number, record_id, problem)
+                    continue
+            report.loaded(source.name)
+            accepted.add(key)
+            found.extend(shown)
+    return found, accepted
+
+
+def involvement_rows(involvements: list[Involvement], directory: dict) -> tuple[list[dict], list[dict]]:
+    practitioners: dict[str, dict] = {}
+    rows = []
+    for inv in involvements:
+        practitioner_id = None
+        if inv.practitioner and inv.practitioner.name:
+            contact = complete(inv.practitioner, directory)
+            practitioners.setdefault(contact["id"], contact)
+            practitioner_id = contact["id"]
+        service = SERVICE_BY_SOURCE[inv.source]
+        rows.append({
+            "record_key": record_key(inv.source, inv.record_id), "service_key": service.key,
+            "practitioner_id": practitioner_id,
+            "props": {"id": inv.id, "source": inv.source, "kind": inv.kind, "status": inv.status,
+                      "start_date": inv.start, "end_date": inv.end, "last_contact": inv.last_contact,
+                      "detail_labels": [d[0] for d in inv.details], "detail_values": [d[1] for d in inv.details]},
+        })
+    return rows, list(practitioners.values())
+
+
+def address_nodes(records: list[StandardRecord]) -> dict[str, dict]:
+    """One node per dwelling; the fullest way any system wrote the address is the one shown."""
+    nodes: dict[str, dict] = {}
+    for rec in records:
+        if rec.address or rec.postcode:
+            aid = address_id(rec.address, rec.postcode)
+            known = nodes.get(aid)
+            if known is None or len(rec.address) > len(known["line"]) or (
+                    len(rec.address) == len(known["line"]) and rec.address < known["line"]):
+                nodes[aid] = {"id": aid, "line": rec.address, "postcode": rec.postcode}
+    return nodes
+
+
+def record_row(r: StandardRecord, cfg: SourcesConfig) -> dict:
+    return {"person_id": r.person_id, "match_probability": r.match_probability,
+            "props": {"key": r.key, "source": r.source, "system": cfg.source(r.source).system,
+                      "record_id": r.record_id, "first_name": r.first_name, "last_name": r.last_name,
+                      "dob": r.dob, "extracted_at": r.extracted_at}}
+
+
+def people_rows(by_person: dict[str, list[StandardRecord]]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(person rows, LIVES_AT rows, RECORDED_AT rows) for these people."""
+    people, lives_at, recorded_at = [], [], []
+    for pid in sorted(by_person):
+        recs = sorted(by_person[pid], key=lambda r: r.key)
+        people.append(person_row(pid, recs))
+        lives, recorded = address_rows(recs)
+        lives_at.extend(lives)
+        recorded_at.extend(recorded)
+    return people, lives_at, recorded_at
+
+
+def phone_nodes(phones: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(Phone nodes, HAS_PHONE rows): one node per number, one edge per (record, number)."""
+    edges: dict[tuple[str, str], dict] = {}
+    for row in phones:
+        edges.setdefault((row["record_key"], row["number"]), row)
+    numbers = sorted({row["number"] for row in edges.values()})
+    return [{"number": n} for n in numbers], list(edges.values())
+
+
+def prepare(extracts: Path, linked: Path, cfg: SourcesConfig, run_id: str, kind: str = "full") -> Prepared:
+    report = LoadReport(run_id=run_id, kind=kind)
+    dates = extract_dates(extracts, cfg)
+    linked_records = read_linked(linked, dates)
+    involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report)
+    records = {k: r for k, r in linked_records.items() if k in accepted}
+    by_person: dict[str, list[StandardRecord]] = defaultdict(list)
+    for rec in records.values():
+        by_person[rec.person_id].append(rec)
+    people, lives_at, recorded_at = people_rows(by_person)
+    households = household_rows(lives_at)
+    inv_rows, practitioner_rows = involvement_rows(
+        involvements, read_directory(extracts / "staff_directory.csv"))
+    phones = phone_rows(extracts, cfg, records, report)
+    phone_list, has_phone = phone_nodes(phones)
+    return Prepared(
+        report=report,
+        services=[{"key": s.key, "name": s.name, "system": s.system} for s in SERVICES],
+        practitioners=sorted(practitioner_rows, key=lambda p: p["id"]),
+        people=people,
+        records=[record_row(r, cfg) for r in sorted(records.values(), key=lambda r: r.key)],
+        addresses=sorted(address_nodes(list(records.values())).values(), key=lambda a: a["id"]),
+        recorded_at=recorded_at,
+        lives_at=lives_at,
+        households=[{"id": h["id"], "address_id": h["address_id"]} for h in households],
+        members=[{"household_id": h["id"], "person_id": m} for h in households for m in h["members"]],
+        relationships=relationship_rows(extracts, cfg, records, report),
+        involvements=inv_rows,
+        phones=phone_list,
+        has_phone=has_phone,
+        source_extracts=source_extract_rows(cfg, dates, report),
+        standard=records,
+    )
+
+
+def source_extract_rows(cfg: SourcesConfig, dates: dict, report: LoadReport,
+                        only: set[str] | None = None) -> list[dict]:
+    return [{
+        "source": s.name, "system": s.system, "file": s.file, **dates[s.name],
+        "rows_in": report.counts[s.name].rows_in, "rows_loaded": report.counts[s.name].rows_loaded,
+        "rows_quarantined": report.counts[s.name].rows_quarantined,
+    } for s in cfg.sources if only is None or s.name in only]

@@ -36,7 +36,7 @@ def get_db_api(engine: str = "duckdb", **options: Any):
 
 
 def register(db_api, engine: str, df: pd.DataFrame, name: str):
-    """Register a pandas frame with the backend under a dataset name (it becomes `source_dataset`)."""
-    if engine == "spark":  # pragma: no cover
-        df = db_api.spark.createDataFrame(df)
+    """Register a pandas frame with the backend under a dataset name (it becomes `source_dataset`).
+
+    Both DuckDBAPI and SparkAPI accept pandas frames (SparkAPI converts with spark.createDataFrame)."""
     return db_api.register(df, dataset_display_name=name)

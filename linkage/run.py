@@ -304,7 +304,8 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         "seconds": round(seconds, 3),
     }
     files["run_report"].write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
-    console.print(f"[bold green]Linked[/] {report['rows_in']} records in, {report['quarantined']} quarantined, "
-                  f"{report['clusters']} people ({report['multi_record_clusters']} with several records), "
-                  f"{seconds:.1f} s (engine {engine}) -> {out}", highlight=False)
+    console.print(f"[bold green]Linkage:[/] {report['rows_in']} records in, {report['quarantined']} quarantined, "
+                  f"{report['linked']} linked into {report['clusters']} people "
+                  f"({report['multi_record_clusters']} with several records), "
+                  f"{seconds:.1f} s (engine {engine}) -> {out}", highlight=False, soft_wrap=True)
     return LinkageResult(out=out, clusters=clusters, report=report, files=files)

@@ -25,7 +25,7 @@ from neo4j import Driver, ManagedTransaction
 
 from cypher import query
 from family_context.settings import Settings
-from graph_loader.batches import chunks
+from graph_loader.batches import BatchCounter, chunks
 from graph_loader.contact_numbers import phone_rows
 from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
@@ -45,10 +45,14 @@ class RefreshError(RuntimeError):
     """The refresh cannot be applied consistently; the message says why and what to do."""
 
 
+_counter = BatchCounter()  # fault-test hooks (FC_LOAD_PAUSE_AFTER_BATCHES, FC_LOAD_FAIL_AFTER_BATCHES)
+
+
 def _rows(tx: ManagedTransaction, name: str, rows: list[Any], **params: Any) -> list[dict]:
     out: list[dict] = []
     for batch in chunks(rows, TX_BATCH):
         out.extend(r.data() for r in tx.run(query(name), rows=batch, **params))
+        _counter.done(name)
     return out
 
 
@@ -59,6 +63,7 @@ def _write(tx: ManagedTransaction, name: str, rows: list[Any], **params: Any) ->
         if name.startswith("load/") and got != len(batch):
             raise RefreshError(f"{name}: a batch of {len(batch)} rows wrote {got}")
         written += got
+        _counter.done(name)
     return written
 
 
@@ -97,6 +102,8 @@ def refresh_sources(extracts: Path, linked: Path, sources: Path, settings: Setti
 
 def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], generation: str, run_id: str,
              started: float) -> LoadReport:
+    global _counter
+    _counter = BatchCounter()
     report = LoadReport(run_id=run_id, kind="refresh")
     dates = extract_dates(extracts, cfg)
     linked_records = read_linked(linked, dates)

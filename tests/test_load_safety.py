@@ -1,0 +1,378 @@
+"""Safe loads against a real Neo4j of their own (the shared one other tests read is never touched here).
+
+Idempotency, a load killed half-way (and Neo4j killed and restarted while it was), a bad batch, bad input quarantined
+with reasons and counts, and the one-source refresh (same graph as a full load of the same input; refuses when the
+new linkage moved other sources' records; killed half-way leaves the published graph as it was).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from family_context.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+SOURCES = PROJECT_ROOT / "demo_town" / "sources.yaml"
+PEOPLE, SEED = 400, 23
+
+
+@pytest.fixture(scope="module")
+def neo4j(tmp_path_factory):
+    from family_context.neo4j_server import running_neo4j
+
+    with running_neo4j(tmp_path_factory.mktemp("load-neo4j")) as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def small_town(tmp_path_factory) -> tuple[Path, Path]:
+    from demo_town.generate import generate_town
+    from linkage.run import run_linkage
+
+    base = tmp_path_factory.mktemp("load-town")
+    generate_town(people=PEOPLE, seed=SEED, out=base / "extracts")
+    run_linkage(extracts=base / "extracts", sources=SOURCES, out=base / "linked", engine="duckdb")
+    return base / "extracts", base / "linked"
+
+
+@pytest.fixture(autouse=True)
+def no_grace(monkeypatch):
+    monkeypatch.setattr("graph_loader.runs.GRACE_SECONDS", 0.0)
+
+
+def _driver(settings):
+    from family_context.neo4j_client import get_driver
+
+    return get_driver(settings)
+
+
+def _load(settings, town, **kw):
+    from graph_loader.load import load_graph
+
+    extracts, linked = town
+    return load_graph(extracts=extracts, linked=linked, sources=SOURCES, settings=settings, **kw)
+
+
+def _published(settings) -> str | None:
+    from graph_loader.runs import published_run
+
+    return published_run(_driver(settings))
+
+
+def _data_nodes(settings) -> int:
+    """Every node except the load's own bookkeeping (LoadRun, Migration, Published)."""
+    return _driver(settings).execute_query(
+        "MATCH (n) WHERE NOT n:LoadRun AND NOT n:Migration AND NOT n:Published RETURN count(n) AS n").records[0]["n"]
+
+
+def _run_nodes(settings, run: str) -> int:
+    return _driver(settings).execute_query("MATCH (n) WHERE n.run = $run RETURN count(n) AS n", run=run
+                                           ).records[0]["n"]
+
+
+def _load_run(settings, run: str) -> dict:
+    return _driver(settings).execute_query("MATCH (l:LoadRun {id: $run}) RETURN l", run=run).records[0]["l"]
+
+
+def _api_person(settings, person_id: str) -> dict | None:
+    """What the API's person page reads, through the same named query."""
+    from cypher import query
+
+    rows = _driver(settings).execute_query(query("api/person_page"), id=person_id, case_sources=["lcs"]).records
+    return rows[0].data() if rows else None
+
+
+def _env(settings, **extra) -> dict:
+    return {**os.environ, "FC_VAR_DIR": str(settings.var_dir), "FC_NEO4J_BOLT_PORT": str(settings.neo4j_bolt_port),
+            "FC_LOAD_GRACE_SECONDS": "0", **extra}
+
+
+def _cli_load(settings, town, *args, **env) -> subprocess.Popen:
+    extracts, linked = town
+    return subprocess.Popen(
+        [sys.executable, "-m", "family_context.cli", "load", "--extracts", str(extracts), "--linked", str(linked),
+         "--sources", str(SOURCES), *args],
+        env=_env(settings, **env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=PROJECT_ROOT)
+
+
+def _wait_paused(proc: subprocess.Popen, timeout: float = 120) -> str:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        seen.append(line)
+        if line.startswith("PAUSED"):
+            return line
+    proc.kill()
+    raise AssertionError("the load never paused:\n" + "".join(seen)[-3000:])
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _copy_town(town, dest: Path) -> tuple[Path, Path]:
+    extracts, _ = town
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(extracts, dest / "extracts")
+    return dest / "extracts", dest / "linked"
+
+
+def _link(extracts: Path, linked: Path) -> None:
+    from linkage.run import run_linkage
+
+    run_linkage(extracts=extracts, sources=SOURCES, out=linked, engine="duckdb")
+
+
+# ------------------------------------------------------------------------------------------------------ full loads
+
+
+def test_the_same_load_twice_leaves_identical_counts_and_content(neo4j, small_town):
+    from graph_loader.inspect import digest, generation_counts
+
+    first = _load(neo4j, small_town)
+    counts, content, nodes = generation_counts(_driver(neo4j)), digest(_driver(neo4j)), _data_nodes(neo4j)
+    second = _load(neo4j, small_town)
+    assert _published(neo4j) == second.run_id != first.run_id
+    assert generation_counts(_driver(neo4j)) == counts
+    assert digest(_driver(neo4j)) == content
+    assert _data_nodes(neo4j) == nodes, "the previous generation is removed once the new one is published"
+    assert _run_nodes(neo4j, first.run_id) == 0
+    assert counts["nodes"]["Person"] > PEOPLE * 0.8
+
+
+def test_a_load_killed_half_way_leaves_the_previous_graph_serving_and_a_rerun_finishes(neo4j, small_town):
+    from family_context import neo4j_server
+    from family_context.neo4j_client import close_drivers
+    from graph_loader.inspect import digest, generation_counts
+
+    _load(neo4j, small_town)
+    before_run, before_counts, before_digest = _published(neo4j), generation_counts(_driver(neo4j)), \
+        digest(_driver(neo4j))
+    some_person = _driver(neo4j).execute_query(
+        "MATCH (g:Published) MATCH (p:Person {run: g.run}) WHERE p.id IS NOT NULL RETURN p.id AS id LIMIT 1"
+    ).records[0]["id"]
+    page_before = _api_person(neo4j, some_person)
+
+    proc = _cli_load(neo4j, small_town, FC_LOAD_PAUSE_AFTER_BATCHES="4")
+    _wait_paused(proc)
+    killed_run = _driver(neo4j).execute_query(
+        "MATCH (l:LoadRun {status: 'running'}) RETURN l.id AS id, l.batches AS batches").records[0]
+    assert killed_run["batches"] == 4
+    assert _run_nodes(neo4j, killed_run["id"]) > 0, "the killed load had written part of its generation"
+    # Mid-load, readers see exactly the previous generation.
+    assert _published(neo4j) == before_run
+    assert _api_person(neo4j, some_person) == page_before
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+
+    # Neo4j crashes too and comes back: still the previous generation, whole.
+    assert neo4j_server.kill(neo4j) == 0
+    close_drivers()
+    assert neo4j_server.start(neo4j) == 0
+    assert _published(neo4j) == before_run
+    assert generation_counts(_driver(neo4j)) == before_counts
+    assert digest(_driver(neo4j)) == before_digest
+    assert _api_person(neo4j, some_person) == page_before
+
+    rerun = _load(neo4j, small_town)
+    assert _published(neo4j) == rerun.run_id
+    assert generation_counts(_driver(neo4j)) == before_counts
+    assert digest(_driver(neo4j)) == before_digest
+    assert _run_nodes(neo4j, killed_run["id"]) == 0, "the half-written generation is removed"
+    assert _load_run(neo4j, killed_run["id"])["status"] == "abandoned"
+
+
+def test_a_bad_batch_fails_the_load_and_changes_nothing_readers_see(neo4j, small_town, monkeypatch):
+    from graph_loader.batches import LoadWriteError
+    from graph_loader.inspect import digest
+
+    _load(neo4j, small_town)
+    before_run, before_digest = _published(neo4j), digest(_driver(neo4j))
+    monkeypatch.setenv("FC_LOAD_FAIL_AFTER_BATCHES", "3")
+    with pytest.raises(LoadWriteError, match="injected failure"):
+        _load(neo4j, small_town)
+    failed = _driver(neo4j).execute_query(
+        "MATCH (l:LoadRun {status: 'failed'}) WHERE l.removed_at IS NULL RETURN l.id AS id, l.error AS error"
+    ).records[0]
+    assert "injected failure" in failed["error"]
+    assert _published(neo4j) == before_run and digest(_driver(neo4j)) == before_digest
+    monkeypatch.delenv("FC_LOAD_FAIL_AFTER_BATCHES")
+    _load(neo4j, small_town)
+    assert _run_nodes(neo4j, failed["id"]) == 0
+    assert digest(_driver(neo4j)) == before_digest
+
+
+def test_a_second_load_refuses_while_one_is_alive(neo4j, small_town):
+    from graph_loader.runs import LoadInProgress
+
+    _load(neo4j, small_town)
+    proc = _cli_load(neo4j, small_town, FC_LOAD_PAUSE_AFTER_BATCHES="1")
+    try:
+        _wait_paused(proc)
+        with pytest.raises(LoadInProgress):
+            _load(neo4j, small_town)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+# ------------------------------------------------------------------------------------------------------- bad input
+
+
+def test_bad_input_is_quarantined_with_reasons_and_counted(neo4j, small_town, tmp_path):
+    extracts, linked = _copy_town(small_town, tmp_path / "bad")
+    lcs = _rows(extracts / "childrens_social_care.csv")
+    rels = _rows(extracts / "childrens_social_care_relationships.csv")
+    rels.append({"lcs_id": rels[0]["lcs_id"], "related_lcs_id": "LCS9999999", "relationship": "mother"})
+    _write_rows(extracts / "childrens_social_care_relationships.csv", rels)
+    phones = _rows(extracts / "contact_numbers.csv")
+    phones.append({**phones[0], "source": "las", "source_record_id": "LAS999999"})
+    _write_rows(extracts / "contact_numbers.csv", phones)
+    yos = _rows(extracts / "youth_justice.csv")
+    duplicated = yos[0]["yos_id"]
+    yos.append(dict(yos[0]))
+    _write_rows(extracts / "youth_justice.csv", yos)
+    probation = _rows(extracts / "probation.csv")
+    future = probation[0]["crn"]
+    probation[0]["supervision_start"] = "01/01/2031"
+    _write_rows(extracts / "probation.csv", probation)
+    las = _rows(extracts / "adult_social_care.csv")
+    row = next(r for r in las if r["worker_name"])
+    backwards = row["las_id"]
+    row["referral_start_date"], row["referral_end_date"] = "2024-06-01", "2023-06-01"
+    _write_rows(extracts / "adult_social_care.csv", las)
+    tenancies = _rows(extracts / "housing_tenancies.csv")
+    not_a_date = tenancies[0]["tenant_ref"]
+    tenancies[0]["tenancy_start"] = "31/02/2020"
+    _write_rows(extracts / "housing_tenancies.csv", tenancies)
+    _link(extracts, linked)
+
+    report = _load(neo4j, (extracts, linked))
+    reasons = {(q["source"], q["record_id"]): q["reason"] for q in _rows(linked / "load_quarantine.csv")}
+    assert "not loaded" in reasons[("lcs_relationships", f"{rels[0]['lcs_id']}->LCS9999999")]
+    assert "not loaded" in reasons[("contact_numbers", "las:LAS999999")]
+    assert "appears 2 times" in reasons[("yos", duplicated)]
+    assert "after the extract date" in reasons[("probation", future)]
+    assert "before start" in reasons[("las", backwards)]
+    assert "tenancy_start" in reasons[("housing_tenancy", not_a_date)]
+    assert all(q["file"] and q["row_number"] for q in _rows(linked / "load_quarantine.csv"))
+
+    # Every row in is loaded or quarantined, per source, and the graph says the same.
+    files = {"lcs": lcs, "yos": yos, "probation": probation, "las": las, "housing_tenancy": tenancies,
+             "lcs_relationships": rels, "contact_numbers": phones}
+    for source, rows in files.items():
+        counts = report.counts[source]
+        assert counts.rows_in == len(rows) == counts.rows_loaded + counts.rows_quarantined, source
+    extracts_in_graph = {r["s"]["source"]: r["s"] for r in _driver(neo4j).execute_query(
+        "MATCH (g:Published) MATCH (s:SourceExtract {run: g.run}) RETURN s").records}
+    assert extracts_in_graph["probation"]["rows_quarantined"] == report.counts["probation"].rows_quarantined >= 1
+    # Quarantined records are nowhere in the graph; the graph is consistent (every record has its one person).
+    keys = [f"yos:{duplicated}", f"probation:{future}", f"las:{backwards}", f"housing_tenancy:{not_a_date}"]
+    assert _driver(neo4j).execute_query(
+        "MATCH (g:Published) MATCH (r:SourceRecord {run: g.run}) WHERE r.key IN $keys RETURN count(r) AS n",
+        keys=keys).records[0]["n"] == 0
+    assert _driver(neo4j).execute_query(
+        "MATCH (g:Published) MATCH (r:SourceRecord {run: g.run}) WHERE r.key IS NOT NULL "
+        "AND COUNT { (r)<-[:HAS_RECORD]-(:Person) } <> 1 RETURN count(r) AS n").records[0]["n"] == 0
+
+
+# ---------------------------------------------------------------------------------------------- one-source refresh
+
+
+def _new_housing_extract(town, dest: Path) -> tuple[Path, Path]:
+    extracts, linked = _copy_town(town, dest)
+    rows = _rows(extracts / "housing_tenancies.csv")
+    rows = rows[5:]
+    for row in rows[:10]:
+        row["arrears_weeks"] = "12.5"
+    rows.append({**rows[0], "tenant_ref": "T09999999", "forename": "Zebedee", "surname": "Quartermaine",
+                 "dob": "01/02/1980", "tenancy_end": ""})
+    _write_rows(extracts / "housing_tenancies.csv", rows)
+    _link(extracts, linked)
+    return extracts, linked
+
+
+def _without_probabilities(rows: list[dict]) -> list[dict]:
+    # Re-linking re-estimates every match probability; a one-source refresh leaves other sources' as they were.
+    return [{**row, "records": [re.sub(r"^([^|]*)\|[0-9.e-]+\|", r"\1|P|", r) for r in row["records"]]}
+            for row in rows]
+
+
+def test_refreshing_one_source_gives_the_graph_a_full_load_of_the_same_input_gives(neo4j, small_town, tmp_path):
+    from graph_loader.inspect import digest_rows, generation_counts
+
+    _load(neo4j, small_town)
+    generation = _published(neo4j)
+    new_town = _new_housing_extract(small_town, tmp_path / "housing2")
+    report = _load(neo4j, new_town, only=["housing_tenancy", "housing_asb"])
+    assert _published(neo4j) == generation, "a refresh changes the published generation in place"
+    assert set(report.counts) == {"housing_tenancy", "housing_asb", "contact_numbers"}
+    refreshed = _without_probabilities(digest_rows(_driver(neo4j)))
+    refreshed_counts = generation_counts(_driver(neo4j))
+    assert any(r["name"] == "Zebedee Quartermaine" for r in refreshed)
+    assert _load_run(neo4j, report.run_id)["status"] == "complete"
+
+    _load(neo4j, new_town)
+    assert generation_counts(_driver(neo4j)) == refreshed_counts
+    assert _without_probabilities(digest_rows(_driver(neo4j))) == refreshed
+
+
+def test_a_refresh_refuses_when_relinking_moved_other_sources_records(neo4j, small_town, tmp_path):
+    from graph_loader.inspect import digest
+    from graph_loader.refresh import RefreshError
+
+    _load(neo4j, small_town)
+    before = digest(_driver(neo4j))
+    extracts, linked = _new_housing_extract(small_town, tmp_path / "moved")
+    clusters = _rows(linked / "clusters.csv")
+    tenant = next(r for r in clusters if r["source"] == "housing_tenancy")
+    health = next(r for r in clusters if r["source"] == "health" and r["person_id"] != tenant["person_id"])
+    for name in ("clusters.csv", "standardised_records.csv"):
+        rows = _rows(linked / name)
+        for row in rows:
+            if (row["source"], row["record_id"]) == ("health", health["record_id"]):
+                row["person_id"] = tenant["person_id"]
+        _write_rows(linked / name, rows)
+    with pytest.raises(RefreshError, match="full load"):
+        _load(neo4j, (extracts, linked), only=["housing_tenancy"])
+    assert digest(_driver(neo4j)) == before
+
+
+def test_a_refresh_killed_half_way_changes_nothing(neo4j, small_town, tmp_path):
+    from graph_loader.inspect import digest
+
+    _load(neo4j, small_town)
+    before = digest(_driver(neo4j))
+    new_town = _new_housing_extract(small_town, tmp_path / "killed")
+    proc = _cli_load(neo4j, new_town, "--only", "housing_tenancy,housing_asb", FC_LOAD_PAUSE_AFTER_BATCHES="6")
+    _wait_paused(proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    assert digest(_driver(neo4j)) == before
+    report = _load(neo4j, new_town, only=["housing_tenancy", "housing_asb"])
+    assert digest(_driver(neo4j)) != before
+    assert report.counts["housing_tenancy"].rows_in == len(_rows(new_town[0] / "housing_tenancies.csv"))

@@ -61,6 +61,8 @@ def get_driver(settings: Settings) -> Driver:
                 connection_acquisition_timeout=30.0,
                 max_connection_pool_size=50,
                 user_agent="family-context",
+                # Schema warnings on an empty database ("label does not exist") are noise to an operator.
+                notifications_min_severity="OFF",
             )
             _drivers[key] = driver
         return driver

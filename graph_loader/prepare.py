@@ -215,7 +215,9 @@ def involvement_rows(involvements: list[Involvement], directory: dict) -> tuple[
             "practitioner_id": practitioner_id,
             "props": {"id": inv.id, "source": inv.source, "kind": inv.kind, "status": inv.status,
                       "start_date": inv.start, "end_date": inv.end, "last_contact": inv.last_contact,
-                      "detail_labels": [d[0] for d in inv.details], "detail_values": [d[1] for d in inv.details]},
+                      # No details: no property (the bulk importer cannot write an empty list; readers take null as none).
+                      "detail_labels": [d[0] for d in inv.details] or None,
+                      "detail_values": [d[1] for d in inv.details] or None},
         })
     return rows, list(practitioners.values())
 

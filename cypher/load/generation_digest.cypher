@@ -10,7 +10,7 @@ RETURN p.id AS id, p.display_name AS name, p.dob AS dob, p.sex AS sex, p.search_
     apoc.text.join(apoc.coll.sort([(r)-[:RECORDED_AT]->(a:Address) | a.id]), ',') + '|' +
     apoc.text.join(apoc.coll.sort([(r)-[:RECORDS]->(i:Involvement)-[:WITH]->(s:Service) |
       i.id + '/' + s.key + '/' + i.status + '/' + coalesce(toString(i.start_date), '') + '/' +
-      coalesce(toString(i.end_date), '') + '/' + apoc.text.join(i.detail_values, ';') + '/' +
+      coalesce(toString(i.end_date), '') + '/' + apoc.text.join(coalesce(i.detail_values, []), ';') + '/' +
       coalesce(head([(i)-[:LEAD_PRACTITIONER]->(pr:Practitioner) |
         pr.id + ':' + coalesce(pr.phone, '') + ':' + coalesce(pr.email, '')]), '')]), ',')]) AS records,
   apoc.coll.sort([(p)-[l:LIVES_AT]->(a:Address) | a.id + '|' + toString(l.current) + '|' +

@@ -61,11 +61,44 @@ def link(
     sources: Path = typer.Option(DEMO_SOURCES, help="YAML mapping each extract's columns to canonical fields."),
     out: Path = typer.Option(Path("var/demo/linked"), help="Folder for clusters.csv and the run report."),
     engine: str = typer.Option("duckdb", help="duckdb (default) or spark."),
+    state: Optional[Path] = typer.Option(Path("var/linkage"), help="Folder outside the run keeping the person id map "
+                                         "(ids carried forward between runs) and decisions.csv. --no-state: none.",
+                                         show_default=True),
+    no_state: bool = typer.Option(False, "--no-state", help="Keep no id map: ids from each cluster's smallest record."),
+    previous: Optional[Path] = typer.Option(None, help="Carry person ids forward from this earlier run folder "
+                                            "instead of the id map."),
+    decisions: Optional[Path] = typer.Option(None, help="Human link decisions file (default: STATE/decisions.csv)."),
+    html_report: bool = typer.Option(True, "--html-report/--no-html-report",
+                                     help="Write linkage_report.html (offline charts) into --out."),
 ) -> None:
     """Standardise the extracts and match records to people with Splink."""
     from linkage.run import run_linkage
 
-    run_linkage(extracts=extracts, sources=sources, out=out, engine=engine)
+    run_linkage(extracts=extracts, sources=sources, out=out, engine=engine, state_dir=None if no_state else state,
+                previous=previous, decisions=decisions, html_report=html_report)
+
+
+@app.command("link-decision")
+def link_decision(
+    decision: str = typer.Argument(..., help="same, different, or withdraw (forget an earlier decision on the pair)."),
+    record_a: str = typer.Argument(..., help="SOURCE:RECORD_ID, e.g. lcs:LCS0000004"),
+    record_b: str = typer.Argument(..., help="SOURCE:RECORD_ID, e.g. health:9000000041"),
+    by: str = typer.Option(..., "--by", help="Who decided (recorded with the decision)."),
+    reason: str = typer.Option(..., "--reason", help="Why (recorded with the decision)."),
+    decisions: Path = typer.Option(Path("var/linkage/decisions.csv"), help="The decisions file every run applies."),
+    sources: Path = typer.Option(DEMO_SOURCES, help="Sources YAML (the source names are checked against it)."),
+) -> None:
+    """Record that two records are (not) the same person; every later `link` applies it, over the model."""
+    from linkage.decisions import DecisionError, record_decision
+    from linkage.sources_config import load_sources
+
+    try:
+        d = record_decision(decisions, decision, record_a, record_b, by=by, reason=reason,
+                            sources=load_sources(sources).names)
+    except DecisionError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"Recorded: {d.source_l}:{d.record_id_l} {d.decision} {d.source_r}:{d.record_id_r} "
+               f"(by {d.decided_by}) in {decisions}; applied from the next `family-context link`.")
 
 
 @app.command()

@@ -7,7 +7,11 @@ forenames that are clearly different, different valid NHS numbers, or a record f
 16+, probation 18+: `min_age` in the sources file) with a DOB that makes the person too young. Exact identifier links
 are always applied.
 
-Person ids are derived from each cluster's smallest (source, record_id), so unchanged extracts give the same ids.
+Human "different" decisions (linkage.decisions) are cannot-link constraints: a union that would put the two records
+in one person is refused (reason "decision"), whatever the evidence, even for forced (exact or "same") links.
+
+Person ids are derived from each cluster's smallest (source, record_id), so unchanged extracts give the same ids;
+given the previous run's ids, linkage.identity.carry_forward keeps them where the records still cluster together.
 """
 from __future__ import annotations
 
@@ -99,6 +103,7 @@ class _Group:
     nhs: set[str] = field(default_factory=set)
     min_age: int = 0
     youngest: str = ""  # latest ISO DOB in the group
+    cannot: set = field(default_factory=set)  # records a human decided are a different person
 
 
 def _too_young(dob: str, min_age: int, today: date) -> bool:
@@ -133,6 +138,8 @@ class Clusterer:
         self.parent: dict[Hashable, Hashable] = {}
         self.groups: dict[Hashable, _Group] = {}
         self.refused: dict[str, int] = {}
+        self.last_refusal: str | None = None
+        self.identity_changes = None  # linkage.identity.IdentityChanges after person_ids(previous=...)
 
     def add(self, key: Key, dob: str = "", forename: tuple[str, str] | None = None, nhs: str = "",
             min_age: int = 0) -> None:
@@ -155,16 +162,34 @@ class Clusterer:
             self.parent[x], x = root, self.parent[x]
         return root
 
+    def cannot_link(self, a: Key, b: Key) -> bool:
+        """A human decided a and b are different people: no later union may join their groups.
+
+        Returns False (and records nothing) when they are already in one group."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.groups[ra].cannot.add(b)
+        self.groups[rb].cannot.add(a)
+        return True
+
     def union(self, a: Key, b: Key, *, force: bool = False) -> bool:
+        """Join a's and b's groups unless they conflict. `force` (exact identifiers, "same" decisions) skips the
+        evidence checks but never a human "different" decision. The reason for a refusal is in `last_refusal`."""
+        self.last_refusal = None
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
         ga, gb = self.groups[ra], self.groups[rb]
-        if not force:
+        why = None
+        if ga.cannot and any(self.find(k) == rb for k in ga.cannot):
+            why = "decision"
+        elif not force:
             why = _conflict(ga, gb, self.today)
-            if why:
-                self.refused[why] = self.refused.get(why, 0) + 1
-                return False
+        if why:
+            self.refused[why] = self.refused.get(why, 0) + 1
+            self.last_refusal = why
+            return False
         if rb < ra:
             ra, rb = rb, ra
             ga, gb = gb, ga
@@ -174,16 +199,19 @@ class Clusterer:
         ga.nhs |= gb.nhs
         ga.min_age = max(ga.min_age, gb.min_age)
         ga.youngest = max(ga.youngest, gb.youngest)
+        ga.cannot |= gb.cannot
         del self.groups[rb]
         return True
 
-    def person_ids(self) -> dict[Key, str]:
-        members: dict[Hashable, list[Key]] = {}
+    def members(self) -> dict[Hashable, list[Key]]:
+        out: dict[Hashable, list[Key]] = {}
         for k in self.parent:
-            members.setdefault(self.find(k), []).append(k)
-        out: dict[Key, str] = {}
-        for ms in members.values():
-            pid = person_id_for(ms)
-            for m in ms:
-                out[m] = pid
+            out.setdefault(self.find(k), []).append(k)
         return out
+
+    def person_ids(self, previous: dict[Key, str] | None = None) -> dict[Key, str]:
+        """Person id of every record; with `previous` ids carried forward (see linkage.identity)."""
+        from linkage.identity import carry_forward
+
+        pid_of, self.identity_changes = carry_forward(self.members(), previous)
+        return pid_of

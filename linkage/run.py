@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from linkage import backends, model
 from linkage.cluster import Clusterer, person_id_for  # noqa: F401  (person_id_for is public API)
+from linkage.decisions import effective_decisions, load_decisions
+from linkage.explain import build_explanations, explanations_json, level_labels, write_html_report
+from linkage.identity import CHANGES_COLUMNS, ID_MAP_FILE, read_id_map, write_id_map
 from linkage.sources_config import SourcesConfig, load_sources, validate_extracts
 from linkage.standardise import (
     MATCH_COLUMNS,
@@ -36,6 +40,7 @@ from linkage.standardise import (
 
 log = logging.getLogger(__name__)
 
+REVIEW_THRESHOLD = 0.5  # a record whose best match lies in [this, cluster threshold) is listed for review
 PREDICT_THRESHOLD = 0.2  # pairs at or above this are written to predictions.csv (for review of uncertain matches)
 CLUSTER_THRESHOLD = 0.95  # pairs at or above this link records into one person
 MIN_RECORDS_TO_TRAIN = 1000  # below this the prior m and u probabilities are kept (training is unstable on tiny data)
@@ -105,11 +110,63 @@ def _splink_frame(records: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+REVIEW_COLUMNS = ["reason", "match_probability", "match_weight", "source_l", "record_id_l", "person_id_l", "source_r",
+                  "record_id_r", "person_id_r", "first_name_l", "last_name_l", "dob_l", "postcode_l", "first_name_r",
+                  "last_name_r", "dob_r", "postcode_r"]
+
+
+def _review_list(records, predictions, pid_of, best, best_any, refused_pairs, low, high) -> pd.DataFrame:
+    """Pairs a data manager should look at (review.csv):
+    - `uncertain`: a record's best scored match lies in [low, high) and the two records are different people;
+    - `refused:<why>`: the model scored the pair at or above the cluster threshold, but joining them would have put
+      clearly conflicting records (DOB, forename, NHS number, an adults-only source and a child) in one person.
+    Pairs held back by the guards (twins, parent and child) are not listed: they are the model's known blind spot,
+    not uncertainty; they stay in predictions.csv with guarded=True.
+    Pairs a human already decided are left out."""
+    rows: dict[tuple, dict] = {}
+    for k, (p, i) in best_any.items():
+        if not (low <= p < high):
+            continue
+        row = predictions.iloc[i]
+        a, b = (row["source_l"], row["record_id_l"]), (row["source_r"], row["record_id_r"])
+        if pid_of[a] == pid_of[b] or row.get("decision", ""):
+            continue
+        rows.setdefault(tuple(sorted((a, b))), {"reason": "uncertain", "match_probability": p,
+                                                "match_weight": row["match_weight"]})
+    weight = {tuple(sorted(((sl, rl), (sr, rr)))): w for sl, rl, sr, rr, w in zip(
+        predictions["source_l"], predictions["record_id_l"], predictions["source_r"], predictions["record_id_r"],
+        predictions["match_weight"])} if refused_pairs else {}
+    for a, b, p, why in refused_pairs:
+        if pid_of[a] != pid_of[b] and why != "decision":
+            pk = tuple(sorted((a, b)))
+            rows.setdefault(pk, {"reason": f"refused:{why}", "match_probability": p, "match_weight": weight.get(pk)})
+    if not rows:
+        return pd.DataFrame(columns=REVIEW_COLUMNS)
+    shown = records.set_index(["source", "record_id"])[["first_name", "last_name", "dob", "postcode"]]
+    out = []
+    for (a, b), info in rows.items():
+        ra, rb = shown.loc[a], shown.loc[b]
+        out.append({**info, "source_l": a[0], "record_id_l": a[1], "person_id_l": pid_of[a], "source_r": b[0],
+                    "record_id_r": b[1], "person_id_r": pid_of[b],
+                    **{f"{c}_l": ra[c] for c in ("first_name", "last_name", "dob", "postcode")},
+                    **{f"{c}_r": rb[c] for c in ("first_name", "last_name", "dob", "postcode")}})
+    df = pd.DataFrame(out, columns=REVIEW_COLUMNS)
+    return df.sort_values(["match_probability", "source_l", "record_id_l"], ascending=[False, True, True],
+                          kind="stable").reset_index(drop=True)
+
+
 def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engine: str = "duckdb", *,
                 cluster_threshold: float = CLUSTER_THRESHOLD, predict_threshold: float = PREDICT_THRESHOLD,
-                quiet: bool = False, seed: int = 42) -> LinkageResult:
+                review_threshold: float = REVIEW_THRESHOLD, quiet: bool = False, seed: int = 42,
+                previous: Path | str | None = None, state_dir: Path | str | None = None,
+                decisions: Path | str | None = None, html_report: bool = True,
+                spark_options: dict | None = None) -> LinkageResult:
     """Link the extracts in `extracts` described by `sources` and write the output files into `out`.
 
+    previous: a previous run folder (or its clusters.csv): person ids are carried forward from it.
+    state_dir: a folder outside the run (e.g. var/linkage) holding the persistent id map `person_ids.csv` (read when
+        `previous` is not given, rewritten after the run) and, unless `decisions` says otherwise, `decisions.csv`.
+    decisions: the human link decisions file (linkage.decisions); applied on every run, winning over the model.
     Raises linkage.sources_config.SourceConfigError (naming each missing file/column) before doing any work.
     """
     t0 = time.perf_counter()
@@ -159,7 +216,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         # ---------------------------------------------------------------- Splink
         t = time.perf_counter()
         task = progress.add_task("Matching (Splink)", total=5)
-        db_api = backends.get_db_api(engine)
+        db_api = backends.get_db_api(engine, **(spark_options or {}))
         sdfs = []
         for src in cfg.sources:
             part = records[records["source"] == src.name]
@@ -167,6 +224,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
                 sdfs.append(backends.register(db_api, engine, _splink_frame(part), src.name))
         model_info: dict[str, Any] = {"em": [], "trained": False}
         predictions = pd.DataFrame()
+        linker = pred_sdf = None
         if len(records) >= 2 and sdfs:
             from splink import Linker
 
@@ -210,6 +268,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
 
         # ---------------------------------------------------------------- cluster
         t = time.perf_counter()
+        raw_predictions = predictions  # every column Splink kept (for the waterfall charts)
         if not predictions.empty:
             predictions = predictions.rename(columns={"source_dataset_l": "source_l", "source_dataset_r": "source_r"})
         gamma_cols = [c for c in predictions.columns if c.startswith("gamma_")]
@@ -218,37 +277,92 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         predictions = predictions[pred_cols + gamma_cols] if not predictions.empty else pd.DataFrame(columns=pred_cols)
         predictions["link"] = "splink"
         predictions["guarded"] = model.guarded(predictions) if len(predictions) else pd.Series(dtype=bool)
-        if exact:
-            ex = pd.DataFrame([{"source_l": a[0], "record_id_l": a[1], "source_r": b[0], "record_id_r": b[1],
-                                "match_probability": 1.0, "match_weight": None, "link": f"exact:{kind}",
-                                "guarded": False}
-                               for a, b, kind in exact])
-            predictions = pd.concat([predictions, ex], ignore_index=True)
-        clusterer = Clusterer()
         keys = list(zip(records["source"], records["record_id"]))
+        known = set(keys)
+
+        # human decisions (latest per pair), only for records present in this run
+        decisions_path = Path(decisions) if decisions else (Path(state_dir) / "decisions.csv" if state_dir else None)
+        effective = effective_decisions(load_decisions(decisions_path))
+        applicable = {p: d for p, d in effective.items() if p[0] in known and p[1] in known}
+        same_dec = [(d.a, d.b) for p, d in sorted(applicable.items()) if d.decision == "same"]
+        diff_dec = [(d.a, d.b) for p, d in sorted(applicable.items()) if d.decision == "different"]
+        decision_of = {p: d.decision for p, d in applicable.items()}
+        extra_rows = [{"source_l": a[0], "record_id_l": a[1], "source_r": b[0], "record_id_r": b[1],
+                       "match_probability": 1.0, "match_weight": None, "link": f"exact:{kind}", "guarded": False}
+                      for a, b, kind in exact]
+        extra_rows += [{"source_l": a[0], "record_id_l": a[1], "source_r": b[0], "record_id_r": b[1],
+                        "match_probability": 1.0, "match_weight": None, "link": "decision:same", "guarded": False}
+                       for a, b in same_dec]
+        if extra_rows:
+            predictions = pd.concat([predictions, pd.DataFrame(extra_rows)], ignore_index=True)
+        pair_keys = [tuple(sorted(((sl, rl), (sr, rr)))) for sl, rl, sr, rr in zip(
+            predictions["source_l"], predictions["record_id_l"], predictions["source_r"], predictions["record_id_r"])]
+        predictions["decision"] = [decision_of.get(pk, "") for pk in pair_keys]
+
+        clusterer = Clusterer()
         min_age = {src.name: src.min_age or 0 for src in cfg.sources}
         for k, dob, fn, fr, nhs in zip(keys, records["dob_std"], records["first_name_std"], records["first_name_raw"],
                                        records["nhs_number"]):
             clusterer.add(k, _s(dob), (_s(fn), _s(fr)), _s(nhs), min_age[k[0]])
-        for a, b, _kind in exact:
-            clusterer.union(a, b, force=True)
+        joined: set[tuple] = set()  # the links that joined two groups (explanations: "joined")
+        refused_pairs: list[tuple] = []  # (a, b, probability, why) for review
+
+        def _join(a, b, how, force=False, prob=None):
+            before = clusterer.find(a) != clusterer.find(b)
+            ok = clusterer.union(a, b, force=force)
+            if ok and before:
+                joined.add((a, b, how))
+            elif not ok and prob is not None:
+                refused_pairs.append((a, b, prob, clusterer.last_refusal))
+            return ok
+
+        for a, b in diff_dec:
+            clusterer.cannot_link(a, b)
+        decision_conflicts = []
+        for a, b in same_dec:
+            if not _join(a, b, "decision:same", force=True):
+                decision_conflicts.append({"same": [f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}"],
+                                           "refused_because": "a 'different' decision keeps these people apart"})
+        for a, b, kind in exact:
+            _join(a, b, f"exact:{kind}", force=True)
+        overruled = predictions["decision"] == "different"
         strong = predictions[(predictions["link"] == "splink") & (predictions["match_probability"] >= cluster_threshold)
-                             & ~predictions["guarded"].astype(bool)]
+                             & ~predictions["guarded"].astype(bool) & ~overruled]
         strong = strong.sort_values(["match_probability", "source_l", "record_id_l", "source_r", "record_id_r"],
                                     ascending=[False, True, True, True, True], kind="stable")
-        for sl, rl, sr, rr in zip(strong["source_l"], strong["record_id_l"], strong["source_r"], strong["record_id_r"]):
-            clusterer.union((sl, rl), (sr, rr))
-        pid_of = clusterer.person_ids()
+        for sl, rl, sr, rr, p in zip(strong["source_l"], strong["record_id_l"], strong["source_r"], strong["record_id_r"],
+                                     strong["match_probability"]):
+            _join((sl, rl), (sr, rr), "splink", prob=float(p))
+
+        # person ids: carried forward from the previous run / persistent id map where records still cluster together
+        prev_source = Path(previous) if previous else (Path(state_dir) / ID_MAP_FILE if state_dir else None)
+        prev_ids = read_id_map(prev_source) if prev_source else {}
+        pid_of = clusterer.person_ids(prev_ids)
+        changes = clusterer.identity_changes
         best: dict[tuple[str, str], float] = {}
-        for sl, rl, sr, rr, p in zip(predictions["source_l"], predictions["record_id_l"], predictions["source_r"],
-                                     predictions["record_id_r"], predictions["match_probability"]):
+        best_any: dict[tuple[str, str], tuple[float, int]] = {}  # best scored pair of each record, in or out of its person
+        for i, (sl, rl, sr, rr, p, lk) in enumerate(zip(predictions["source_l"], predictions["record_id_l"],
+                                                        predictions["source_r"], predictions["record_id_r"],
+                                                        predictions["match_probability"], predictions["link"])):
             a, b = (sl, rl), (sr, rr)
+            p = float(p)
             if pid_of[a] == pid_of[b]:
-                best[a] = max(best.get(a, 0.0), float(p))
-                best[b] = max(best.get(b, 0.0), float(p))
+                if p > best.get(a, 0.0):
+                    best[a] = p
+                if p > best.get(b, 0.0):
+                    best[b] = p
+            for k in (a, b):
+                if p > best_any.get(k, (-1.0, -1))[0]:
+                    best_any[k] = (p, i)
         records["person_id"] = [pid_of[k] for k in keys]
         records["match_probability"] = [round(best.get(k, 1.0), 6) for k in keys]
         timings["cluster"] = time.perf_counter() - t
+
+        # ---------------------------------------------------------------- review list
+        t = time.perf_counter()
+        review = _review_list(records, predictions, pid_of, best, best_any, refused_pairs, review_threshold,
+                              cluster_threshold)
+        timings["review"] = time.perf_counter() - t
 
         # ---------------------------------------------------------------- write
         t = time.perf_counter()
@@ -260,6 +374,10 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
             "quarantine": out / "quarantine.csv",
             "run_report": out / "run_report.json",
             "model": out / "model.json",
+            "review": out / "review.csv",
+            "explanations": out / "explanations.csv",
+            "explanations_json": out / "explanations.json",
+            "identity_changes": out / "identity_changes.csv",
         }
         clusters = records[CLUSTERS_COLUMNS]
         clusters.to_csv(files["clusters"], index=False)
@@ -270,6 +388,21 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         predictions = predictions.sort_values(["source_l", "record_id_l", "source_r", "record_id_r"], kind="stable")
         predictions.to_csv(files["predictions"], index=False)
         pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS).to_csv(files["quarantine"], index=False)
+        review.to_csv(files["review"], index=False)
+        pd.DataFrame(changes.rows, columns=CHANGES_COLUMNS).to_csv(files["identity_changes"], index=False)
+        model_json = json.loads(files["model"].read_text(encoding="utf-8"))
+        labels = level_labels(model_json)
+        explanations = build_explanations(predictions, pid_of, joined, labels, model.COMPARISON_NAMES)
+        explanations.to_csv(files["explanations"], index=False)
+        members: dict[str, list] = defaultdict(list)
+        for k in keys:
+            members[pid_of[k]].append(k)
+        prior = model_info.get("prior_match_probability")
+        prior_w = round(math.log2(prior / (1 - prior)), 4) if prior and 0 < prior < 1 else None
+        files["explanations_json"].write_text(json.dumps(
+            explanations_json(explanations, members, model.COMPARISON_NAMES, prior_w), default=str), encoding="utf-8")
+        if state_dir:
+            write_id_map(Path(state_dir) / ID_MAP_FILE, pid_of)
         timings["write"] = time.perf_counter() - t
 
     linked_counts = records.groupby("source").size().to_dict() if len(records) else {}
@@ -298,11 +431,34 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         "clusters": int(len(cluster_sizes)),
         "multi_record_clusters": int((cluster_sizes > 1).sum()),
         "largest_cluster": int(cluster_sizes.max()) if len(cluster_sizes) else 0,
+        "decisions": {"file": str(decisions_path) if decisions_path else None,
+                      "in_file": len(effective), "applied": len(applicable),
+                      "same": len(same_dec), "different": len(diff_dec),
+                      "not_applicable_records_absent": len(effective) - len(applicable),
+                      "model_links_overruled": int((overruled & (predictions["match_probability"] >= cluster_threshold)
+                                                    & (predictions["link"] == "splink")).sum()),
+                      "conflicts": decision_conflicts},
+        "review": {"band": [review_threshold, cluster_threshold], "pairs": int(len(review)),
+                   "records": int(len(set(zip(review["source_l"], review["record_id_l"]))
+                                      | set(zip(review["source_r"], review["record_id_r"])))),
+                   "by_reason": review["reason"].value_counts().to_dict() if len(review) else {}},
+        "identity": {"previous": str(prev_source) if prev_source else None, "previous_records": len(prev_ids),
+                     **changes.summary()},
         "model": model_info,
         "warning_examples": warning_examples,
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "seconds": round(seconds, 3),
     }
+    if html_report:
+        t = time.perf_counter()
+        files["html_report"] = out / "linkage_report.html"
+        try:
+            report["html_report_notes"] = write_html_report(files["html_report"], linker, pred_sdf, raw_predictions,
+                                                            records, report, review)
+        except Exception as exc:  # the report is for the data team; never lose a run over a chart
+            log.warning("HTML report not written: %s", exc)
+            report["html_report_notes"] = [f"not written: {exc}"]
+        report["timings_seconds"]["html_report"] = round(time.perf_counter() - t, 3)
     files["run_report"].write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     console.print(f"[bold green]Linkage:[/] {report['rows_in']} records in, {report['quarantined']} quarantined, "
                   f"{report['linked']} linked into {report['clusters']} people "

@@ -1,0 +1,214 @@
+"""Why records were linked: per-person explanations (explanations.csv / explanations.json) and the offline HTML
+report for the data team (linkage_report.html).
+
+An explanation lists, for one person, each scored or decided link between two of their records: how it was made
+(`splink`, `exact:<identifier>`, `decision:same`), whether it is the link that joined the two groups (`joined`), the
+match probability and weight, and for every comparison the level reached (e.g. "Exact surname", "Day and month
+swapped"), its match weight and whether it counted for the match (`agrees`), against it (`disagrees`) or could not be
+compared (`missing`). Only record keys and level labels are written -- no names or dates -- so serving an
+explanation never shows more than the person's own record list does.
+
+    from linkage.explain import explain_person
+    explain_person(Path("var/demo/linked"), "P-0123456789ab")
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+EXPLANATION_COLUMNS = ["person_id", "source_l", "record_id_l", "source_r", "record_id_r", "link", "joined",
+                       "match_probability", "match_weight"]
+
+
+def level_labels(model_json: dict) -> dict[str, dict[int, str]]:
+    """comparison name -> {gamma: label} from a Splink model (model.json): null level -1, then n-1 .. 0."""
+    out: dict[str, dict[int, str]] = {}
+    for comp in model_json.get("comparisons", []):
+        name = comp.get("output_column_name")
+        levels = comp.get("comparison_levels", [])
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        labels = {-1: "missing on one or both records"}
+        for i, lv in enumerate(non_null):
+            labels[len(non_null) - 1 - i] = lv.get("label_for_charts") or lv.get("sql_condition", "")
+        out[name] = labels
+    return out
+
+
+def _effect(gamma: Any, weight: Any) -> str:
+    if gamma is None or pd.isna(gamma) or int(gamma) == -1:
+        return "missing"
+    if weight is None or pd.isna(weight):
+        return "neutral"
+    w = float(weight)
+    return "agrees" if w > 0.05 else "disagrees" if w < -0.05 else "neutral"
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else round(f, 4)
+
+
+def build_explanations(predictions: pd.DataFrame, pid_of: dict, joined: set, labels: dict[str, dict[int, str]],
+                       comparison_names: list[str]) -> pd.DataFrame:
+    """One row per link between two records of the same person (explanations.csv).
+
+    `joined` holds (record a, record b, link) for the links that joined two groups while clustering."""
+    if predictions.empty:
+        return pd.DataFrame(columns=EXPLANATION_COLUMNS)
+    left = list(zip(predictions["source_l"], predictions["record_id_l"]))
+    right = list(zip(predictions["source_r"], predictions["record_id_r"]))
+    pl = [pid_of.get(k) for k in left]
+    pr = [pid_of.get(k) for k in right]
+    same = [a is not None and a == b for a, b in zip(pl, pr)]
+    df = predictions.loc[same].copy()
+    df.insert(0, "person_id", [p for p, s in zip(pl, same) if s])
+    df["joined"] = [(a, b, how) in joined or (b, a, how) in joined for a, b, how in
+                    zip(zip(df["source_l"], df["record_id_l"]), zip(df["source_r"], df["record_id_r"]), df["link"])]
+    cols = list(EXPLANATION_COLUMNS)
+    for comp in comparison_names:
+        g, mw = f"gamma_{comp}", f"mw_{comp}"
+        if g not in df.columns:
+            continue
+        gam = df[g]
+        df[f"{comp}_level"] = [labels.get(comp, {}).get(int(x), str(x)) if pd.notna(x) else "" for x in gam]
+        tf = df[f"mw_tf_adj_{comp}"].fillna(0.0) if f"mw_tf_adj_{comp}" in df.columns else 0.0
+        df[f"{comp}_weight"] = (df[mw] + tf).round(4) if mw in df.columns else None
+        df[f"{comp}_effect"] = [_effect(x, w) for x, w in zip(gam, df[f"{comp}_weight"])]
+        cols += [f"{comp}_level", f"{comp}_weight", f"{comp}_effect"]
+    df = df.sort_values(["person_id", "source_l", "record_id_l", "source_r", "record_id_r"], kind="stable")
+    return df[cols].reset_index(drop=True)
+
+
+def explanations_json(explanations: pd.DataFrame, members: dict[str, list], comparison_names: list[str],
+                      prior_match_weight: float | None) -> dict:
+    """person_id -> {records, links[{records, how, joined, match_probability, match_weight, comparisons[...]}]}
+    for every person with more than one record."""
+    out: dict[str, Any] = {}
+    for pid, ms in members.items():
+        if len(ms) > 1:
+            out[pid] = {"records": [{"source": s, "record_id": r} for s, r in sorted(ms)], "links": []}
+    comps = [c for c in comparison_names if f"{c}_level" in explanations.columns]
+    for row in explanations.itertuples(index=False):
+        d = row._asdict()
+        link = {"records": [{"source": d["source_l"], "record_id": d["record_id_l"]},
+                            {"source": d["source_r"], "record_id": d["record_id_r"]}],
+                "how": d["link"], "joined": bool(d["joined"]),
+                "match_probability": _num(d["match_probability"]), "match_weight": _num(d["match_weight"]),
+                "comparisons": []}
+        if str(d["link"]) == "splink":
+            link["comparisons"] = [{"comparison": c, "level": d[f"{c}_level"], "match_weight": _num(d[f"{c}_weight"]),
+                                    "effect": d[f"{c}_effect"]} for c in comps]
+        out.setdefault(d["person_id"], {"records": [], "links": []})["links"].append(link)
+    return {"prior_match_weight": prior_match_weight, "people": out}
+
+
+def explain_person(out_dir: Path | str, person_id: str) -> dict | None:
+    """The explanation of one person from a run folder: their records and the links between them.
+
+    A person with a single record has no links; None when the id is not in this run."""
+    out_dir = Path(out_dir)
+    data = json.loads((out_dir / "explanations.json").read_text(encoding="utf-8"))
+    if person_id in data["people"]:
+        return {"person_id": person_id, **data["people"][person_id]}
+    clusters = pd.read_csv(out_dir / "clusters.csv", dtype=str, keep_default_na=False)
+    rows = clusters[clusters["person_id"] == person_id]
+    if rows.empty:
+        return None
+    return {"person_id": person_id, "records": [{"source": s, "record_id": r} for s, r in
+                                                zip(rows["source"], rows["record_id"])], "links": []}
+
+
+# ------------------------------------------------------------------------------------------------ HTML report
+_REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.I)
+
+
+def _frame(title: str, doc: str, height: int) -> str:
+    """A chart's own HTML document in a sandboxed iframe. Links to web fonts (cluster studio asks Google Fonts) are
+    removed: the page must not reach the internet (the browser falls back to a local font)."""
+    doc = _REMOTE_LINK.sub("", doc)
+    return (f'<section><h2>{html.escape(title)}</h2><iframe title="{html.escape(title)}" '
+            f'style="width:100%;height:{height}px;border:1px solid #b1b4b6" sandbox="allow-scripts" '
+            f'srcdoc="{html.escape(doc, quote=True)}"></iframe></section>')
+
+
+def _clean_records(rows: pd.DataFrame) -> list[dict]:
+    recs = rows.to_dict("records")
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in recs]
+
+
+def write_html_report(path: Path, linker, pred_sdf, raw_predictions: pd.DataFrame, records: pd.DataFrame,
+                      report: dict, review: pd.DataFrame, sample_size: int = 10) -> list[str]:
+    """One self-contained HTML page: run summary, match weights chart, waterfall charts for sample links (strong and
+    uncertain ones), and Splink's cluster studio on a sample of people. Every script is inlined (no CDN): it opens
+    on a machine with no internet. Returns notes on parts that could not be drawn."""
+    parts: list[str] = []
+    notes: list[str] = []
+    try:
+        parts.append(_frame("Match weights of the model", linker.visualisations.match_weights_chart().to_html(inline=True), 620))
+    except Exception as exc:  # pragma: no cover - depends on the model state
+        notes.append(f"match weights chart: {exc}")
+    if raw_predictions is not None and not raw_predictions.empty:
+        p = raw_predictions
+        strong = p[p["match_probability"] >= report["thresholds"]["cluster"]].head(sample_size // 2)
+        lo, hi = report["review"]["band"]
+        unsure = p[(p["match_probability"] >= lo) & (p["match_probability"] < hi)].head(sample_size - len(strong))
+        sample = pd.concat([unsure, strong])
+        if len(sample):
+            try:
+                chart = linker.visualisations.waterfall_chart(_clean_records(sample), filter_nulls=False)
+                parts.append(_frame("Waterfall: how each sample pair's match weight adds up (uncertain pairs first)",
+                                    chart.to_html(inline=True), 720))
+            except Exception as exc:  # pragma: no cover
+                notes.append(f"waterfall chart: {exc}")
+    sizes = records.groupby("person_id").size()
+    multi = sizes[sizes > 1].sort_values(ascending=False, kind="stable")
+    if pred_sdf is not None and len(multi):
+        ids = list(multi.index[: sample_size // 2]) + list(multi.index[sample_size // 2:].to_series().sample(
+            n=min(sample_size - sample_size // 2, max(len(multi) - sample_size // 2, 0)), random_state=1))
+        nodes = records[records["person_id"].isin(ids)].copy()
+        nodes = nodes.rename(columns={"person_id": "cluster_id", "source": "source_dataset"})
+        keep = ["cluster_id", "source_dataset", "record_id", "first_name_std", "surname_std", "dob_std", "postcode_std",
+                "address_key", "sex", "nhs_number"]
+        nodes = nodes[[c for c in keep if c in nodes.columns]]
+        try:
+            db = linker._db_api
+            sdf = db.register(nodes, table_name="__fc_cluster_studio_nodes")
+            doc = linker.visualisations.cluster_studio_dashboard(
+                pred_sdf, sdf, str(path.with_suffix(".cluster_studio.tmp.html")), cluster_ids=ids, overwrite=True,
+                return_html_as_string=True)
+            path.with_suffix(".cluster_studio.tmp.html").unlink(missing_ok=True)
+            parts.append(_frame(f"Cluster studio: the {len(multi[:sample_size//2])} largest people and a random sample",
+                                doc, 1100))
+        except Exception as exc:  # pragma: no cover
+            notes.append(f"cluster studio: {exc}")
+    summary_rows = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(str(report.get(k)))}</td></tr>"
+                           for k in ("rows_in", "quarantined", "linked", "exact_links", "pairs_scored", "clusters",
+                                     "multi_record_clusters", "largest_cluster", "seconds", "engine"))
+    decisions = report.get("decisions", {})
+    identity = report.get("identity", {})
+    extra = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+                    for k, v in [("people needing review (pairs)", len(review)),
+                                 ("human decisions applied", decisions.get("applied")),
+                                 ("ids kept from previous run", identity.get("people_keeping_previous_id")),
+                                 ("splits", identity.get("splits")), ("merges", identity.get("merges"))])
+    doc = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Family Context linkage report</title>"
+           "<style>body{font-family:Arial,sans-serif;margin:2em;color:#0b0c0c}table{border-collapse:collapse}"
+           "th,td{border-bottom:1px solid #b1b4b6;padding:4px 12px;text-align:left}</style></head><body>"
+           f"<h1>Linkage report</h1><p>Generated {html.escape(str(report.get('generated_at')))}; "
+           f"extracts {html.escape(str(report.get('extracts')))}. Charts are drawn offline (scripts inlined).</p>"
+           f"<table>{summary_rows}{extra}</table>" + "".join(parts)
+           + ("<h2>Not drawn</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>" if notes else "")
+           + "</body></html>")
+    path.write_text(doc, encoding="utf-8")
+    return notes

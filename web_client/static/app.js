@@ -1,13 +1,26 @@
 // Family Context web client: hash routes, rendered with GOV.UK Frontend markup. No framework, no build step.
-//   #/                                   search form
-//   #/search?name=..&dob=YYYY-MM-DD&caseId=..   search results (youngest first)
-//   #/person/<id>                        one person
+//   #/                                   search form (or, for roles that do not search people, their start page)
+//   #/search?name=..&dob=YYYY-MM-DD&caseId=..   search results (youngest first; one case ID match opens the person)
+//   #/person/<id>                        one person (after the purpose of access, once per person per session)
+//   #/person/<id>/team                   team around the child: copy, print, download CSV
+//   #/person/<id>/network?depth=&links=  family network graph with a table alternative
+//   #/person/<id>/report                 report a problem with this information
+//   #/analyst?person=<id>                relationship queries (MASSH analysts, team managers)
+//   #/ig/permissions, #/ig/audit         permission matrix and audit search (IG reviewers, team managers)
+//   #/data/sources                       load report: sources, freshness, rows in/loaded/quarantined
 // Nothing here writes personal data to the console or to storage.
 import { Accordion, Button, ErrorSummary, ServiceNavigation, SkipLink, createAll, isSupported }
   from '/vendor/govuk-frontend/dist/govuk/govuk-frontend.min.js';
 import { renderSearch } from './views/search.js';
 import { renderPerson } from './views/person.js';
+import { renderTeam } from './views/team.js';
+import { renderNetwork } from './views/network.js';
+import { renderAnalyst } from './views/analyst.js';
+import { renderAudit, renderPermissions } from './views/ig.js';
+import { renderSources } from './views/data.js';
+import { renderReport } from './views/report.js';
 import { html } from './html.js';
+import { currentUser, hasRole, readsPeople } from './session.js';
 
 const SERVICE = 'Family Context';
 // What the template's inline script would do; done here so the page needs no inline script (strict CSP).
@@ -51,30 +64,88 @@ function parseHash() {
   return { path, params: Object.fromEntries(new URLSearchParams(queryString)) };
 }
 
-function navigate(hash) {
-  if (window.location.hash === hash) route();  // same search again: hashchange would not fire
+function navigate(hash, { replace = false } = {}) {
+  if (replace) {
+    lastSearchHash = '';
+    window.location.replace(hash);
+  } else if (window.location.hash === hash) route();  // same search again: hashchange would not fire
   else window.location.hash = hash;
 }
+
+// The pages each role is offered in the service navigation. The server decides what each role may read; the
+// navigation only avoids offering pages that would answer "not allowed".
+const NAV = [
+  { key: 'search', href: '#/', text: 'Find a person', show: readsPeople },
+  { key: 'analyst', href: '#/analyst', text: 'Relationship queries', show: (u) => hasRole(u, 'massh_analyst', 'team_manager') },
+  { key: 'permissions', href: '#/ig/permissions', text: 'Who can see what', show: (u) => hasRole(u, 'ig_reviewer', 'team_manager', 'data_manager') },
+  { key: 'audit', href: '#/ig/audit', text: 'Audit', show: (u) => hasRole(u, 'ig_reviewer', 'team_manager') },
+  { key: 'sources', href: '#/data/sources', text: 'Data sources', show: () => true },
+];
+
+function renderNavigation(user, active) {
+  const list = document.getElementById('navigation');
+  if (!list) return;
+  list.innerHTML = String(html`${NAV.filter((n) => n.show(user)).map((n) => html`
+    <li class="govuk-service-navigation__item${n.key === active ? ' govuk-service-navigation__item--active' : ''}">
+      <a class="govuk-service-navigation__link" href="${n.href}"${n.key === active ? html` aria-current="page"` : ''}>${n.key === active ? html`<strong class="govuk-service-navigation__active-fallback">${n.text}</strong>` : n.text}</a>
+    </li>`)}
+    <li class="govuk-service-navigation__item fc-signed-in">
+      <span class="govuk-body-s fc-user">${user.name || 'Signed in'}</span>
+      <a class="govuk-service-navigation__link" href="/logout">Sign out</a>
+    </li>`);
+}
+
+function activeNav(path) {
+  if (path.startsWith('/analyst')) return 'analyst';
+  if (path.startsWith('/ig/permissions')) return 'permissions';
+  if (path.startsWith('/ig/audit')) return 'audit';
+  if (path.startsWith('/data')) return 'sources';
+  return 'search';
+}
+
+function startPage(user) {
+  const links = NAV.filter((n) => n.key !== 'search' && n.show(user));
+  view.render(html`
+    <h1 class="govuk-heading-l" tabindex="-1">Family Context</h1>
+    <p class="govuk-body">Signed in as ${user.name || 'a user'}${user.team ? `, ${user.team}` : ''}.</p>
+    <ul class="govuk-list">${links.map((n) => html`<li><a class="govuk-link" href="${n.href}">${n.text}</a></li>`)}</ul>`,
+  { title: 'Start' });
+}
+
+let user = null;
 
 async function route() {
   if (current) { current.abort(); firstRoute = false; }
   current = new AbortController();
   const { signal } = current;
   const { path, params } = parseHash();
-  const context = { signal, navigate, status };
+  if (!user) user = await currentUser();
+  if (signal.aborted) return undefined;
+  renderNavigation(user, activeNav(path));
+  const context = { signal, navigate, status, user };
   window.scrollTo(0, 0);
 
   if (path === '/' || path === '') {
+    if (!readsPeople(user)) return startPage(user);
     return renderSearch(view, {}, context);
   }
   if (path === '/search') {
     lastSearchHash = window.location.hash;
     return renderSearch(view, params, context);
   }
-  const person = /^\/person\/(.+)$/.exec(path);
+  const person = /^\/person\/([^/]+)(?:\/(team|network|report))?$/.exec(path);
   if (person) {
-    return renderPerson(view, decodeURIComponent(person[1]), { ...context, backHash: lastSearchHash });
+    const id = decodeURIComponent(person[1]);
+    const personContext = { ...context, backHash: lastSearchHash };
+    if (person[2] === 'team') return renderTeam(view, id, personContext);
+    if (person[2] === 'network') return renderNetwork(view, id, params, personContext);
+    if (person[2] === 'report') return renderReport(view, id, personContext);
+    return renderPerson(view, id, personContext);
   }
+  if (path === '/analyst') return renderAnalyst(view, params, context);
+  if (path === '/ig/permissions') return renderPermissions(view, params, context);
+  if (path === '/ig/audit') return renderAudit(view, params, context);
+  if (path === '/data/sources') return renderSources(view, params, context);
   view.render(html`
     <h1 class="govuk-heading-l" tabindex="-1">Page not found</h1>
     <p class="govuk-body">If you typed the web address, check it is correct.</p>

@@ -3,6 +3,8 @@ import { html, mailtoHref, personHref, telHref } from '../html.js';
 import { byDate, capitalise, dateOr, formatDate, sourceName, valueOr } from '../format.js';
 import { errorSummary, graphqlErrors, loading, statusTag } from './common.js';
 import { graphql, PERSON } from '../graphql.js';
+import { FAMILY_NETWORK, PERMISSION_MATRIX, PERSON_IDENTITY, PERSON_RECORDS } from '../queries.js';
+import { canRead, givePurpose, isAnalyst, permissionMatrix, purposeChoices, purposeGiven } from '../session.js';
 
 const GENDERS = { M: 'Male', F: 'Female', U: 'Not known' };
 
@@ -127,28 +129,68 @@ function sourcesList(sources) {
   return html`<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">${sources.map((s) => html`<li>${sourceName(s)}</li>`)}</ul>`;
 }
 
-function familyTable(relationships) {
-  if (!relationships.length) return html`<p class="govuk-body">No family members or other relationships are recorded.</p>`;
+/** "education:Current" pairs -> [{key, status}], current first. */
+function serviceFlags(node) {
+  if (!node) return [];
+  return (node.services || []).map((pair) => {
+    const [key, status] = String(pair).split(':');
+    return { key, status: status || 'Current' };
+  }).filter((f) => f.status !== 'Not found').sort((a, b) => (a.status === 'Current' ? 0 : 1) - (b.status === 'Current' ? 0 : 1));
+}
+
+function flagsList(flags, serviceNames) {
+  if (!flags.length) return html`<span class="govuk-body-s">No services</span>`;
+  return html`<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0 fc-flags">${flags.map((f) => html`
+    <li><span class="fc-flag fc-flag--${f.status === 'Current' ? 'current' : 'historic'}">${serviceNames[f.key] || sourceName(f.key)}</span>
+      <span class="govuk-visually-hidden">, </span><span class="fc-flag-status">${f.status.toLowerCase()}</span></li>`)}</ul>`;
+}
+
+/** Relatives (from the person's relationships) and household members (from the one-step network), once each. */
+export function familyRows(person, network) {
+  const nodes = new Map(((network && network.nodes) || []).map((n) => [n.id, n]));
+  const edges = (network && network.edges) || [];
+  const households = new Set(edges.filter((e) => e.type === 'MEMBER_OF' && e.source === person.id).map((e) => e.target));
+  const sameHousehold = new Set(edges.filter((e) => e.type === 'MEMBER_OF' && households.has(e.target)).map((e) => e.source));
+  const rows = person.relationships.map((r) => ({
+    id: r.person.id, relationship: r.type, name: r.person.displayName, age: r.person.age, source: sourceName(r.source),
+    household: sameHousehold.has(r.person.id), node: nodes.get(r.person.id), sources: r.person.sources,
+  }));
+  const listed = new Set(rows.map((r) => r.id));
+  for (const id of sameHousehold) {
+    const node = nodes.get(id);
+    if (id === person.id || listed.has(id) || !node || node.kind !== 'Person') continue;
+    rows.push({ id, relationship: 'Lives in the same household', name: node.label, age: node.age, source: 'Household records',
+      household: true, node, sources: null });
+  }
+  return rows;
+}
+
+function familyTable(person, network, serviceNames) {
+  const rows = familyRows(person, network);
+  if (!rows.length) return html`<p class="govuk-body">No family members, other relationships or household members are recorded.</p>`;
+  const flagsKnown = !!network;
   return html`
   <table class="govuk-table fc-family">
-    <caption class="govuk-table__caption govuk-visually-hidden">Family and relationships</caption>
+    <caption class="govuk-table__caption govuk-visually-hidden">Family and household: relationship, name, age, household, services that know them</caption>
     <thead class="govuk-table__head">
       <tr class="govuk-table__row">
         <th scope="col" class="govuk-table__header">Relationship</th>
         <th scope="col" class="govuk-table__header">Name</th>
         <th scope="col" class="govuk-table__header govuk-table__header--numeric">Age</th>
+        <th scope="col" class="govuk-table__header">Same household</th>
+        <th scope="col" class="govuk-table__header">${flagsKnown ? 'Services' : 'Known to'}</th>
         <th scope="col" class="govuk-table__header">Recorded by</th>
-        <th scope="col" class="govuk-table__header">Known to</th>
       </tr>
     </thead>
     <tbody class="govuk-table__body">
-      ${relationships.map((r) => html`
-      <tr class="govuk-table__row" data-person-id="${r.person.id}">
-        <td class="govuk-table__cell">${r.type}</td>
-        <td class="govuk-table__cell"><a class="govuk-link" href="${personHref(r.person.id)}">${r.person.displayName}</a></td>
-        <td class="govuk-table__cell govuk-table__cell--numeric">${valueOr(r.person.age, 'Not known')}</td>
-        <td class="govuk-table__cell govuk-body-s">${sourceName(r.source)}</td>
-        <td class="govuk-table__cell">${sourcesList(r.person.sources)}</td>
+      ${rows.map((r) => html`
+      <tr class="govuk-table__row" data-person-id="${r.id}">
+        <td class="govuk-table__cell">${r.relationship}</td>
+        <td class="govuk-table__cell"><a class="govuk-link" href="${personHref(r.id)}">${r.name}</a></td>
+        <td class="govuk-table__cell govuk-table__cell--numeric">${valueOr(r.age, 'Not known')}</td>
+        <td class="govuk-table__cell">${r.household ? 'Yes' : 'No'}</td>
+        <td class="govuk-table__cell">${flagsKnown ? flagsList(serviceFlags(r.node), serviceNames) : sourcesList(r.sources || [])}</td>
+        <td class="govuk-table__cell govuk-body-s">${r.source}</td>
       </tr>`)}
     </tbody>
   </table>`;
@@ -202,36 +244,160 @@ function contactNumbersTable(numbers) {
   </table>`;
 }
 
-function personPage(person, backHash) {
-  const current = person.services.filter((s) => s.status === 'Current').length;
+/** A quiet line under the name: how many records were matched, and how sure the match is, with the why. */
+function confidence(records) {
+  if (!records || !records.length) return '';
+  const lowest = Math.min(...records.map((r) => r.matchProbability));
+  const level = lowest >= 0.99 ? 'High' : lowest >= 0.9 ? 'Good' : 'Lower';
+  const systems = new Set(records.map((r) => r.source)).size;
+  const percent = (p) => `${(Math.floor(p * 1000) / 10).toString()}%`;
+  return html`
+  <div class="fc-confidence" data-confidence="${level.toLowerCase()}">
+    <p class="govuk-body-s govuk-!-margin-bottom-1">
+      <span class="fc-confidence__dot fc-confidence__dot--${level.toLowerCase()}" aria-hidden="true"></span>
+      Matched from ${records.length} ${records.length === 1 ? 'record' : 'records'} in ${systems} ${systems === 1 ? 'system' : 'systems'}.
+      Match confidence: <strong>${level.toLowerCase()}</strong>.
+    </p>
+    <details class="govuk-details govuk-!-margin-bottom-4">
+      <summary class="govuk-details__summary">
+        <span class="govuk-details__summary-text">Why we think these records are the same person</span>
+      </summary>
+      <div class="govuk-details__text">
+        <p class="govuk-body-s">Family Context compared names, dates of birth, addresses and identifiers across systems.
+          Each record below was matched to this person with the probability shown; 100% means an exact shared
+          identifier or the only record. If a record is not this person, report a problem with this information.</p>
+        <table class="govuk-table fc-records">
+          <caption class="govuk-table__caption govuk-table__caption--s">Records matched to this person</caption>
+          <thead class="govuk-table__head"><tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">System</th>
+            <th scope="col" class="govuk-table__header">Record</th>
+            <th scope="col" class="govuk-table__header govuk-table__header--numeric">Match</th>
+            <th scope="col" class="govuk-table__header">Correct as of</th>
+          </tr></thead>
+          <tbody class="govuk-table__body">
+            ${[...records].sort((a, b) => a.matchProbability - b.matchProbability).map((r) => html`
+            <tr class="govuk-table__row">
+              <td class="govuk-table__cell">${r.system}</td>
+              <td class="govuk-table__cell fc-break">${r.recordId}</td>
+              <td class="govuk-table__cell govuk-table__cell--numeric">${percent(r.matchProbability)}</td>
+              <td class="govuk-table__cell fc-nowrap">${dateOr(r.correctAsOf)}</td>
+            </tr>`)}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  </div>`;
+}
+
+function actions(person, user, allowed) {
+  const id = encodeURIComponent(person.id);
+  return html`
+  <div class="govuk-button-group fc-actions">
+    ${allowed.team ? html`<a href="#/person/${id}/team" role="button" draggable="false" class="govuk-button govuk-!-margin-bottom-0" data-module="govuk-button">Team around the child</a>` : ''}
+    ${allowed.network ? html`<a href="#/person/${id}/network" role="button" draggable="false" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">Family network</a>` : ''}
+    ${isAnalyst(user) ? html`<a href="#/analyst?person=${id}" class="govuk-link">Relationship queries</a>` : ''}
+  </div>`;
+}
+
+function withheld(what) {
+  return html`<div class="govuk-inset-text fc-withheld">Your role does not give access to ${what}. Information governance decides who may see each part of a record.</div>`;
+}
+
+function personPage(person, { backHash, records, network, user, allowed }) {
+  const services = person.services || [];
+  const current = services.filter((s) => s.status === 'Current').length;
+  const serviceNames = Object.fromEntries(services.map((s) => [s.key, s.name]));
+  const reportHref = `#/person/${encodeURIComponent(person.id)}/report`;
   return html`
   <a href="${backHash || '#/'}" class="govuk-back-link">${backHash ? 'Back to search results' : 'Find a person'}</a>
   <span class="govuk-caption-l">Person</span>
-  <h1 class="govuk-heading-l" tabindex="-1">${person.displayName}</h1>
+  <h1 class="govuk-heading-l govuk-!-margin-bottom-2" tabindex="-1">${person.displayName}</h1>
+  ${confidence(records)}
+  ${actions(person, user, allowed)}
   ${personSummary(person)}
 
   <h2 class="govuk-heading-m">Who to contact</h2>
-  ${contactsTable(person.services)}
+  ${allowed.services ? contactsTable(services) : withheld('lead practitioners')}
 
   <h2 class="govuk-heading-m">Services</h2>
-  <p class="govuk-body">${current} of ${person.services.length} services currently know ${person.firstName || 'this person'}.</p>
-  ${servicesAccordion(person.services)}
+  ${allowed.services ? html`
+  <p class="govuk-body">${current} of ${services.length} services currently know ${person.firstName || 'this person'}.</p>
+  ${servicesAccordion(services)}` : withheld('service involvement')}
 
-  <h2 class="govuk-heading-m">Family and relationships</h2>
-  ${familyTable(person.relationships)}
+  <h2 class="govuk-heading-m">Family and household</h2>
+  ${allowed.family ? familyTable(person, network, serviceNames) : withheld('family and household')}
 
   <h2 class="govuk-heading-m">Addresses</h2>
   ${addressesTable(person.addresses)}
 
   <h2 class="govuk-heading-m">Contact numbers</h2>
-  ${contactNumbersTable(person.contactNumbers)}`;
+  ${allowed.numbers ? contactNumbersTable(person.contactNumbers) : withheld('contact numbers')}
+
+  <p class="govuk-body fc-report"><a class="govuk-link" href="${reportHref}">Report a problem with this information</a></p>`;
 }
 
-export async function renderPerson(view, id, { signal, status, backHash }) {
+function purposePage(choices, error, backHash) {
+  return html`
+  ${error ? errorSummary([{ message: error }]) : ''}
+  <a href="${backHash || '#/'}" class="govuk-back-link">${backHash ? 'Back to search results' : 'Find a person'}</a>
+  <h1 class="govuk-heading-l" tabindex="-1">Why are you looking at this record?</h1>
+  <p class="govuk-body">Choose one. You are asked once for each person; your reason is kept with the record of your access.</p>
+  <div class="fc-purposes">
+    ${choices.map(([code, label], i) => html`
+    <button type="button" class="govuk-button ${i ? 'govuk-button--secondary' : ''} fc-purpose" data-module="govuk-button" data-purpose="${code}">${label}</button>`)}
+  </div>`;
+}
+
+/** Ask the purpose (once per person per session); resolves when it is recorded, or false if the route changed. */
+async function askPurpose(view, id, { signal, status, user, backHash }) {
+  const choices = await purposeChoices(user);
+  let error = null;
+  for (;;) {
+    view.render(purposePage(choices, error, backHash), { title: error ? 'Error: Why are you looking at this record?' : 'Why are you looking at this record?' });
+    status(error ? 'There is a problem' : 'Choose why you are looking at this record');
+    const code = await new Promise((resolve) => {
+      view.querySelector('.fc-purposes').addEventListener('click', (event) => {
+        const button = event.target.closest('button[data-purpose]');
+        if (button) resolve(button.dataset.purpose);
+      });
+      signal.addEventListener('abort', () => resolve(null));
+    });
+    if (!code || signal.aborted) return false;
+    error = await givePurpose(id, code);
+    if (signal.aborted) return false;
+    if (!error) return true;
+  }
+}
+
+/** Before anything about a person is read: their purpose of access, once per person per session. */
+export async function ensurePurpose(view, id, context) {
+  if (purposeGiven(id)) return true;
+  return askPurpose(view, id, context);
+}
+
+export async function renderPerson(view, id, { signal, status, backHash, user }) {
+  if (!await ensurePurpose(view, id, { signal, status, user, backHash })) return;
   view.render(loading('Loading…'), { title: 'Loading – Person', focus: false });
   status('Loading');
-  const { data, errors, aborted } = await graphql(PERSON, { id }, { signal });
-  if (aborted || signal.aborted) return;
+  const matrix = await permissionMatrix(graphql, PERMISSION_MATRIX);
+  if (signal.aborted) return;
+  const allowed = {
+    services: canRead(matrix, user, 'Person', 'services'),
+    family: canRead(matrix, user, 'Person', 'relationships'),
+    numbers: canRead(matrix, user, 'Person', 'contactNumbers'),
+    team: canRead(matrix, user, 'Query', 'teamAroundChild'),
+    network: canRead(matrix, user, 'Query', 'network'),
+  };
+  const full = allowed.services && allowed.family && allowed.numbers;
+  // Three requests at once: the person (as much as the role may read), how the records were matched, and the
+  // family one step out (for each relative's services). Only the first is needed to show the page.
+  const [main, recordsAnswer, networkAnswer] = await Promise.all([
+    graphql(full ? PERSON : PERSON_IDENTITY, { id }, { signal }),
+    graphql(PERSON_RECORDS, { id }, { signal }),
+    allowed.network && allowed.family ? graphql(FAMILY_NETWORK, { id }, { signal }) : Promise.resolve({ data: null, errors: [] }),
+  ]);
+  if (main.aborted || signal.aborted) return;
+  const { data, errors } = main;
 
   const notFound = errors.some((e) => e && e.extensions && e.extensions.code === 'NOT_FOUND') || (!errors.length && data && !data.person);
   if (notFound) {
@@ -250,7 +416,10 @@ export async function renderPerson(view, id, { signal, status, backHash }) {
     status('There is a problem');
     return;
   }
+  const person = { services: [], relationships: [], contactNumbers: [], ...data.person };
+  const records = recordsAnswer.data && recordsAnswer.data.person ? recordsAnswer.data.person.records : null;
+  const network = networkAnswer.data ? networkAnswer.data.network : null;
   // The title stays generic: browser history and tab lists should not collect names.
-  view.render(personPage(data.person, backHash), { title: 'Person' });
+  view.render(personPage(person, { backHash, records, network, user, allowed }), { title: 'Person' });
   status('Person loaded');
 }

@@ -217,6 +217,13 @@ export async function renderSearch(view, query, { signal, navigate, status }) {
     return;
   }
   const hits = data.searchPeople || [];
+  // A case ID identifies one person: go straight to them (the search page is replaced in the history, so Back
+  // returns to the form rather than bouncing back to the person).
+  if (query.caseId && !query.name && hits.length === 1) {
+    status('Opening the person with this case ID');
+    navigate(personHref(hits[0].id), { replace: true });
+    return;
+  }
   view.render(page({ values, resultsMarkup: results(query, hits) }), {
     title: 'Search results – Find a person', focus: '#results-heading',
   });

@@ -1,0 +1,112 @@
+// The GraphQL documents the pages beyond search and the person summary send. Each is a plain template literal
+// with no interpolation: the server allow-lists the web client's documents by hashing these texts
+// (schema/security.py `web_client_documents`), so a document must never be assembled at run time.
+
+export const PERSON_RECORDS = `
+query PersonRecords($id: ID!) {
+  person(id: $id) {
+    id
+    records { source system recordId matchProbability correctAsOf }
+  }
+}`;
+
+// For roles that may identify a person but not read their services, family or numbers (data managers).
+export const PERSON_IDENTITY = `
+query PersonIdentity($id: ID!) {
+  person(id: $id) {
+    id displayName firstName lastName dob age gender caseIds
+    currentAddress { id line postcode mostRecent sources }
+    addresses { id line postcode mostRecent sources }
+  }
+}`;
+
+// The family and household one step out, with each relative's own services (for the family table's flags).
+export const FAMILY_NETWORK = `
+query FamilyAround($id: ID!) {
+  network(personId: $id, depth: 1, links: [FAMILY, HOUSEHOLD]) {
+    nodes { id kind label age services }
+    edges { source target type kind }
+    truncated
+  }
+}`;
+
+export const TEAM_AROUND_CHILD = `
+query TeamAroundChild($id: ID!) {
+  person(id: $id) { id displayName dob age caseIds }
+  teamAroundChild(personId: $id) {
+    practitioner { name role team phone email }
+    reasons { relationship service involvement person { id displayName age } }
+  }
+}`;
+
+export const NETWORK = `
+query FamilyNetwork($id: ID!, $depth: Int!, $links: [NetworkLink!]) {
+  person(id: $id) { id displayName }
+  network(personId: $id, depth: $depth, links: $links) {
+    nodes { id kind label age services }
+    edges { source target type kind }
+    truncated
+  }
+}`;
+
+export const FIND_PEOPLE = `
+query FindPeople($name: String, $dob: String, $caseId: String, $first: Int) {
+  searchPeople(name: $name, dob: $dob, caseId: $caseId, first: $first) {
+    id displayName dob age caseIds currentAddress sources
+  }
+}`;
+
+export const ANALYST_PERSON = `
+query AnalystPerson($id: ID!) {
+  person(id: $id) { id displayName dob age caseIds addresses { id line postcode mostRecent sources } }
+}`;
+
+export const PEOPLE_OF_CONCERN = `
+query PeopleOfConcern($id: ID!, $depth: Int!, $types: [ConcernType!], $minAge: Int!) {
+  peopleOfConcern(personId: $id, depth: $depth, types: $types, minAge: $minAge) {
+    steps involvements person { id displayName age dob currentAddress }
+  }
+}`;
+
+export const PEOPLE_AT_ADDRESS = `
+query PeopleAtAddress($addressId: ID!) {
+  peopleAtAddress(addressId: $addressId) {
+    livesThereNow recordedBy lastSeen person { id displayName age dob }
+  }
+}`;
+
+export const SHARED_ADDRESSES = `
+query SharedAddresses($id: ID!) {
+  sharedAddresses(personId: $id) { addressId line postcode people { id displayName age } }
+}`;
+
+export const PATHS = `
+query Paths($fromId: ID!, $toId: ID!, $maxHops: Int!) {
+  paths(fromId: $fromId, toId: $toId, maxHops: $maxHops) {
+    nodes { id kind label age services }
+    edges { source target type kind }
+  }
+}`;
+
+export const ME = `
+query Me {
+  me { name roles team }
+}`;
+
+export const PERMISSION_MATRIX = `
+query PermissionMatrix {
+  permissionMatrix { typeName fieldName roles scopes purpose personalData condition }
+}`;
+
+export const AUDIT_EVENTS = `
+query AuditEvents($since: Date, $until: Date, $actor: String, $personId: ID, $event: String, $requestId: String, $after: Int) {
+  auditEvents(since: $since, until: $until, actor: $actor, personId: $personId, event: $event, requestId: $requestId, first: 50, after: $after) {
+    events { seq at requestId event outcome actor actorName roles clientId team via purpose whom fields operation }
+    nextAfter
+  }
+}`;
+
+export const SOURCES = `
+query Sources {
+  sources { source system lastSynchronised extractedAt coverageFrom coverageTo rowsIn rowsLoaded rowsQuarantined }
+}`;

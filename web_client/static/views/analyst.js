@@ -2,7 +2,7 @@
 // lived at the person's addresses, and how two people are connected. Every query starts from a chosen person, whose
 // purpose of access is asked first like anywhere else.
 import { html, personHref } from '../html.js';
-import { formatDate, plural, valueOr } from '../format.js';
+import { formatDate, plural, sourceName, valueOr } from '../format.js';
 import { errorSummary, graphqlErrors, loading } from './common.js';
 import { graphql } from '../graphql.js';
 import { ANALYST_PERSON, FIND_PEOPLE, PATHS, PEOPLE_AT_ADDRESS, PEOPLE_OF_CONCERN, SHARED_ADDRESSES } from '../queries.js';
@@ -166,11 +166,11 @@ export async function renderAnalyst(view, params, context) {
 
     <h2 class="govuk-heading-m" id="addresses">People at the same addresses</h2>
     ${person.addresses.length ? html`<ul class="govuk-list">${person.addresses.map((a) => html`
-      <li><a class="govuk-link" href="${hashFor({ ...params, address: a.id })}#addresses">${addressName(a)}</a>${a.mostRecent ? ' (most recent)' : ''}</li>`)}</ul>` : html`<p class="govuk-body">No addresses are recorded.</p>`}
+      <li><a class="govuk-link" href="${hashFor({ ...params, address: a.id })}">${addressName(a)}</a>${a.mostRecent ? ' (most recent)' : ''}</li>`)}</ul>` : html`<p class="govuk-body">No addresses are recorded.</p>`}
     ${residents ? (residents.length ? peopleTable(`Everyone recorded at ${chosenAddress ? addressName(chosenAddress) : 'this address'}`, residents, [
     ['Name', (r) => personLink(r.person)], ['Age', (r) => valueOr(r.person.age, 'Not known')],
     ['Lives there now', (r) => (r.livesThereNow ? 'Yes' : 'No')], ['Last seen', (r) => formatDate(r.lastSeen) || 'Not recorded'],
-    ['Recorded by', (r) => r.recordedBy.join(', ')],
+    ['Recorded by', (r) => r.recordedBy.map(sourceName).join(', ')],
   ]) : html`<p class="govuk-body">No one else is recorded at this address.</p>`) : ''}
     ${shared.length ? peopleTable('Addresses shared with other people', shared, [
     ['Address', (s) => addressName(s)], ['People', (s) => html`<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">${s.people.map((p) => html`<li>${personLink(p)}</li>`)}</ul>`],

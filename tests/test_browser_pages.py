@@ -1,0 +1,358 @@
+"""Every page of the web client in a real browser (Debian Chromium via Playwright) against the live stack and the
+development identity provider: the journey from sign-in to the contact list (and the CSV), a case-ID search, a
+denied field, the family network, the analyst, IG and data pages, the whole journey by keyboard alone, and an
+axe-core scan of each page (no serious or critical violation). Screenshots go to test-artifacts/screenshots/."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from family_context.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+AXE = PROJECT_ROOT / "web_client" / "node_modules" / "axe-core" / "axe.min.js"
+TIMEOUT_MS = 30_000
+PASSWORDS = {"social.worker": "demo-social-worker", "team.manager": "demo-team-manager",
+             "massh.analyst": "demo-massh-analyst", "ig.reviewer": "demo-ig-reviewer",
+             "data.manager": "demo-data-manager"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Chromium is not installed (`make browser` installs it)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_stack):
+    """new_page(username) -> a page in a fresh browser context, on the sign-in page; problems are collected."""
+    contexts = []
+
+    def make(accept_downloads: bool = False):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
+                                      accept_downloads=accept_downloads)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}")
+                if not request.url.startswith("blob:") else None)
+        page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
+                if response.status >= 400 else None)
+        page.on("console", lambda message: problems.append(f"console: {message.text}"))
+        page.problems = problems  # type: ignore[attr-defined]
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, live_stack, username: str) -> None:
+    page.goto(f"{live_stack.base_url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORDS[username])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_stack.base_url}/")
+    page.wait_for_selector("#app h1")
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def axe(page, live_stack, name: str) -> None:
+    """axe-core (WCAG 2.0-2.2 A and AA rules) on the page as it is: no serious or critical violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Served by the app from node_modules (a devDependency), so the page's strict CSP allows it.
+        page.add_script_tag(url=f"{live_stack.base_url}/vendor/axe-core/axe.min.js")
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe-core on {name}: {bad}"
+
+
+def give_purpose(page, label: str = "Deciding what to do with a new referral") -> None:
+    page.wait_for_selector("h1:has-text('Why are you looking at this record?')")
+    page.get_by_role("button", name=label).click()
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z]+", " ", text.casefold()).split())
+
+
+def test_journey_from_sign_in_to_the_contact_list(live_stack, demo_child, new_page):
+    page = new_page(accept_downloads=True)
+    page.goto(f"{live_stack.base_url}/")
+    page.wait_for_selector("#username")
+    shot(page, "10-sign-in")
+    sign_in(page, live_stack, "social.worker")
+    assert page.locator("h1").inner_text() == "Find a person"
+    assert "Sam Okafor" in page.locator(".govuk-service-navigation").inner_text()
+    axe(page, live_stack, "search")
+    shot(page, "11-search")
+
+    page.get_by_label("Name").fill(f"{demo_child['last_name']} {demo_child['first_name']}")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector("#results-heading")
+    axe(page, live_stack, "results")
+    shot(page, "12-results")
+
+    page.locator(f".fc-results a[href='#/person/{demo_child['person_id']}']").click()
+    page.wait_for_selector("h1:has-text('Why are you looking at this record?')")
+    axe(page, live_stack, "purpose")
+    shot(page, "13-purpose")
+    give_purpose(page)
+    page.wait_for_selector(".fc-services .govuk-accordion__section")
+    assert page.url.endswith(f"#/person/{demo_child['person_id']}")
+
+    # Who to contact: the allocated social worker with a click-to-call link; services say where each fact came from.
+    contacts = page.locator(".fc-contacts")
+    assert demo_child["allocated_worker"] in contacts.inner_text()
+    row = contacts.locator("tr", has_text=demo_child["allocated_worker"]).first
+    assert row.locator("a[href^='tel:']").count() == 1
+    # The quiet confidence line, and why the records are thought to be one person.
+    assert re.search(r"Matched from \d+ records? in \d+ systems?", page.locator(".fc-confidence").inner_text())
+    page.locator(".fc-confidence summary").click()
+    assert page.locator(".fc-records tbody tr").count() >= 1
+    assert re.search(r"\d+(\.\d)?%", page.locator(".fc-records").inner_text())
+    # Family and household, each relative with their own services and a link to their page.
+    family = page.locator(".fc-family")
+    for parent in demo_child["parents"]:
+        parent_row = family.locator(f"tr[data-person-id='{parent['person_id']}']")
+        assert parent_row.count() == 1
+        assert parent_row.locator(f"a[href='#/person/{parent['person_id']}']").count() == 1
+    assert page.locator(".fc-family .fc-flag").count() >= 1
+    assert page.get_by_role("link", name="Report a problem with this information").count() == 1
+    axe(page, live_stack, "person")
+    page.locator(".govuk-accordion__show-all").click()
+    social_care = page.locator(".fc-services [data-service='childrens_social_care']")
+    assert re.search(r"Correct as of \d{1,2} [A-Z][a-z]+ \d{4}, covering", social_care.inner_text())
+    axe(page, live_stack, "person, services open")
+    shot(page, "14-person")
+
+    # Team around the child in one click: every practitioner, ready to copy, print or download.
+    page.get_by_role("button", name="Team around the child").click()
+    page.wait_for_selector(".fc-team")
+    team_text = page.locator(".fc-team").inner_text()
+    assert demo_child["allocated_worker"] in team_text
+    axe(page, live_stack, "team around the child")
+    shot(page, "15-team-around-the-child")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert rows and list(rows[0]) == ["Name", "Role", "Team", "Phone", "Email", "Services", "Involved with"]
+    assert demo_child["allocated_worker"] in {r["Name"] for r in rows}
+    assert page.locator(".fc-team tbody tr").count() == len(rows)
+    # The print stylesheet leaves out the service's chrome and the buttons.
+    page.emulate_media(media="print")
+    assert not page.locator(".fc-team-actions").is_visible()
+    assert not page.locator(".govuk-template__header").is_visible()
+    page.emulate_media(media="screen")
+
+    # Back on the person, the purpose is not asked again in this session.
+    page.get_by_role("link", name="Back to the person").click()
+    page.wait_for_selector(".fc-services")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_case_id_search_goes_straight_to_the_person(live_stack, demo_child, new_page):
+    page = new_page()
+    sign_in(page, live_stack, "social.worker")
+    page.get_by_label("Case ID").fill(demo_child["lcs_id"])
+    page.get_by_role("button", name="Search").click()
+    give_purpose(page, "Work on an allocated case")
+    page.wait_for_selector(".fc-services")
+    assert page.url.endswith(f"#/person/{demo_child['person_id']}")
+    assert demo_child["lcs_id"] in page.locator(".fc-person-summary").inner_text()
+    # The phone number of the lead practitioner is on screen without opening anything.
+    assert page.locator(".fc-contacts a[href^='tel:']").first.is_visible()
+    shot(page, "16-case-id-person")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_denied_fields_are_withheld_and_said_so(live_stack, demo_child, new_page):
+    # A data manager may identify a person but not read their services, family or numbers: the page asks only for
+    # what the live permission matrix allows, and says plainly what is withheld.
+    page = new_page()
+    sign_in(page, live_stack, "data.manager")
+    page.get_by_label("Case ID").fill(demo_child["lcs_id"])
+    page.get_by_role("button", name="Search").click()
+    give_purpose(page, "Checking or correcting the data")
+    page.wait_for_selector(".fc-person-summary")
+    withheld = page.locator(".fc-withheld").all_inner_texts()
+    assert any("service involvement" in t for t in withheld), withheld
+    assert page.locator(".fc-services").count() == 0 and page.locator(".fc-contacts").count() == 0
+    assert page.get_by_role("button", name="Team around the child").count() == 0
+    axe(page, live_stack, "person (data manager)")
+    shot(page, "17-denied-data-manager")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+    # A social worker asking for the network beyond one step is refused by the server; the page says why.
+    page = new_page()
+    sign_in(page, live_stack, "social.worker")
+    page.goto(f"{live_stack.base_url}/#/person/{demo_child['person_id']}/network?depth=2&links=FAMILY")
+    give_purpose(page)
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "may not read" in summary.inner_text()
+    assert "MASSH analysts" in page.locator("#app").inner_text()
+    axe(page, live_stack, "network refused")
+    shot(page, "18-denied-network-depth")
+
+
+def test_family_network_renders_with_a_table_alternative(live_stack, demo_child, new_page):
+    page = new_page()
+    sign_in(page, live_stack, "massh.analyst")
+    page.goto(f"{live_stack.base_url}/#/person/{demo_child['person_id']}/network")
+    give_purpose(page, "MASSH analysis for a multi-agency decision")
+    graph = page.locator("#network-graph[data-rendered]")
+    graph.wait_for()
+    people = page.locator(".fc-network-people tbody tr")
+    assert int(graph.get_attribute("data-rendered")) >= people.count() >= 3  # the child and both parents
+    assert page.locator("#network-graph canvas").count() >= 1
+    for parent in demo_child["parents"]:
+        assert page.locator(f".fc-network-people tr[data-person-id='{parent['person_id']}']").count() == 1
+    assert page.locator(".fc-network-links tbody tr").count() >= 2
+    axe(page, live_stack, "network")
+    shot(page, "19-network")
+
+    # Analysts go further: two steps, with addresses.
+    page.select_option("#depth", "2")
+    page.get_by_label("Addresses").check()
+    page.get_by_role("button", name="Update the network").click()
+    page.wait_for_url(re.compile(r"depth=2"))
+    page.wait_for_selector("#network-graph[data-rendered]")
+    assert page.locator(".fc-network-people tbody tr").count() >= people.count()
+    shot(page, "20-network-depth-2")
+
+    # Selecting a person in the graph opens their page: the tables carry the same links for keyboard users.
+    parent = demo_child["parents"][0]["person_id"]
+    page.locator(f".fc-network-people tr[data-person-id='{parent}'] a").click()
+    give_purpose(page, "MASSH analysis for a multi-agency decision")
+    page.wait_for_selector(".fc-services")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_analyst_relationship_queries(live_stack, demo_child, new_page):
+    page = new_page()
+    sign_in(page, live_stack, "massh.analyst")
+    page.get_by_role("link", name="Relationship queries").first.click()
+    page.get_by_label("Start from a person").fill(demo_child["lcs_id"])
+    page.get_by_role("button", name="Find").click()
+    page.locator("table a", has_text=re.compile(".")).first.click()
+    give_purpose(page, "MASSH analysis for a multi-agency decision")
+    page.wait_for_selector("#concern")
+    assert page.locator("h2#addresses").count() == 1
+    # People at the person's most recent address.
+    page.locator("#addresses + ul a").first.click()
+    page.wait_for_selector("caption:has-text('Everyone recorded at')")
+    # How the child is connected to one of the parents.
+    page.get_by_label("The other person (name or case ID)").fill(demo_child["parents"][0]["last_name"])
+    page.get_by_role("button", name="Find connections").click()
+    page.wait_for_selector("caption:has-text('Choose the other person')")
+    axe(page, live_stack, "analyst")
+    shot(page, "21-analyst")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_ig_pages_permission_matrix_and_audit(live_stack, new_page):
+    page = new_page()
+    sign_in(page, live_stack, "ig.reviewer")
+    assert page.get_by_role("link", name="Find a person").count() == 0  # IG reviewers do not read people
+    page.get_by_role("link", name="Who can see what").first.click()
+    page.wait_for_selector(".fc-matrix")
+    person_table = page.locator(".fc-matrix[data-type='Person']")
+    assert person_table.count() == 1 and "services" in person_table.inner_text()
+    axe(page, live_stack, "permission matrix")
+    shot(page, "22-permission-matrix")
+
+    page.get_by_role("link", name="Audit").first.click()
+    page.get_by_label("What happened").select_option("person_viewed")
+    page.get_by_role("button", name="Search the audit").click()
+    page.wait_for_selector("#audit-results")
+    axe(page, live_stack, "audit")
+    shot(page, "23-audit")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_data_sources_page(live_stack, new_page):
+    page = new_page()
+    sign_in(page, live_stack, "data.manager")
+    page.get_by_role("link", name="Data sources").first.click()
+    page.wait_for_selector(".fc-sources")
+    assert page.locator(".fc-sources tbody tr").count() >= 5
+    axe(page, live_stack, "data sources")
+    shot(page, "24-data-sources")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_whole_journey_by_keyboard_alone(live_stack, demo_child, new_page):
+    """Sign in, search, open the child, give the purpose, reach the lead practitioner's phone number, open the team
+    around the child: only key presses (Tab, Enter, Space, typing), never a click."""
+    page = new_page()
+    page.goto(f"{live_stack.base_url}/")
+    page.wait_for_selector("#username")
+    kb = page.keyboard
+
+    def tab_to(predicate: str, limit: int = 80, key: str = "Tab") -> None:
+        for _ in range(limit):
+            kb.press(key)
+            if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({predicate}); }})()"):
+                return
+        raise AssertionError(f"Tab never reached: {predicate}")
+
+    tab_to("el.id === 'username'")
+    kb.type("social.worker")
+    tab_to("el.id === 'password'")
+    kb.type(PASSWORDS["social.worker"])
+    kb.press("Enter")
+    page.wait_for_selector("h1:has-text('Find a person')")
+
+    tab_to("el.id === 'name'")
+    kb.type(f"{demo_child['last_name']} {demo_child['first_name']}")
+    kb.press("Enter")
+    page.wait_for_selector("#results-heading")
+    tab_to(f"el.getAttribute('href') === '#/person/{demo_child['person_id']}'")
+    kb.press("Enter")
+    page.wait_for_selector(".fc-purposes")
+    tab_to("el.dataset && el.dataset.purpose === 'referral'")
+    kb.press("Enter")
+    page.wait_for_selector(".fc-services")
+    tab_to("el.closest && !!el.closest('.fc-contacts') && el.getAttribute('href').startsWith('tel:')")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused.startswith("tel:")
+    # Open every service section by keyboard.
+    tab_to("el.classList.contains('govuk-accordion__show-all')", limit=200)
+    kb.press("Enter")
+    assert page.locator(".fc-services .govuk-accordion__section-content").first.is_visible()
+    shot(page, "25-keyboard-person")
+    tab_to("el.textContent.trim() === 'Team around the child'", limit=300, key="Shift+Tab")
+    kb.press("Enter")
+    page.wait_for_selector(".fc-team")
+    tab_to("el.id === 'copy-team'")
+    assert page.problems == []  # type: ignore[attr-defined]

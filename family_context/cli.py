@@ -130,6 +130,39 @@ def serve(
     run_server(get_settings(), host=host, port=port)
 
 
+@app.command("dev-token")
+def dev_token(
+    role: str = typer.Option(..., help="social_worker, team_manager, massh_analyst, integrator, ig_reviewer or "
+                                       "data_manager."),
+    scope: Optional[str] = typer.Option(None, help="Integrator scopes to ask for (default: all the client has)."),
+) -> None:
+    """Print a bearer access token for a demo role: from the running dev IdP, else minted with its key."""
+    import httpx
+
+    from family_context.dev_idp.client import DevTokenError, token_for_role
+    from family_context.dev_idp.keys import mint
+    from family_context.dev_idp.users import DEMO_USERS, INTEGRATOR_CLIENT_ID, INTEGRATOR_SCOPES, USER_FOR_ROLE
+
+    settings = get_settings()
+    if settings.production:
+        raise typer.BadParameter("dev-token is for development only")
+    if role != "integrator" and role not in USER_FOR_ROLE:
+        raise typer.BadParameter(f"unknown role {role!r}")
+    try:
+        token = token_for_role(settings.issuer, role, scope)
+    except (httpx.HTTPError, DevTokenError):
+        typer.echo(f"The dev IdP is not answering on {settings.issuer}; minting with its key instead.", err=True)
+        if role == "integrator":
+            claims = {"sub": INTEGRATOR_CLIENT_ID, "client_id": INTEGRATOR_CLIENT_ID, "roles": ["integrator"],
+                      "scope": scope or INTEGRATOR_SCOPES}
+        else:
+            user = DEMO_USERS[USER_FOR_ROLE[role]]
+            claims = {"sub": f"user:{user.username}", "roles": list(user.roles), "name": user.name,
+                      "team": user.team, "preferred_username": user.username}
+        token = mint(settings, claims)
+    typer.echo(token)
+
+
 @app.command("export-schema")
 def export_schema(out: Path = typer.Option(PROJECT_ROOT / "schema" / "schema.graphql")) -> None:
     """Write the GraphQL schema (SDL) that integrators and IG reviewers read; a test keeps it in step with the code."""

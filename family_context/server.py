@@ -1,5 +1,7 @@
-"""Run the app under uvicorn."""
+"""Run the app under uvicorn; in development, with the development identity provider alongside it."""
 from __future__ import annotations
+
+import dataclasses
 
 import uvicorn
 
@@ -8,5 +10,18 @@ from family_context.settings import Settings
 
 
 def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info", access_log=False)
+    settings = dataclasses.replace(settings, host=host or settings.host, port=port or settings.port)
+    idp = None
+    if not settings.production and not settings.oidc_issuer:
+        from family_context.dev_idp import start_dev_idp
+        from family_context.dev_idp.users import describe_sign_ins
+
+        idp = start_dev_idp(settings)
+        print(f"Development identity provider on {idp.url} (never in production). Demo sign-ins:")
+        print(describe_sign_ins())
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                    access_log=False)
+    finally:
+        if idp is not None:
+            idp.stop()

@@ -1,14 +1,17 @@
-"""Shared fixtures: a real Neo4j from the fetched jars, a small generated town linked and loaded into it, and the
-real app served over HTTP by uvicorn. Built once per test session; every integration test talks to these."""
+"""Shared fixtures: a real Neo4j from the fetched jars, a small generated town linked and loaded into it, the
+development identity provider, and the real app served over HTTP by uvicorn. Built once per test session; every
+integration test talks to these. `live_stack.graphql(...)` sends a social worker's bearer token unless told
+otherwise (`role="massh_analyst"`, `token=...`, or `token=None` with `anonymous=True`)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import httpx
 import pytest
@@ -27,13 +30,28 @@ class LiveStack:
     settings: Settings
     extracts_dir: Path
     linked_dir: Path
+    idp: Any = None
+    _tokens: dict = field(default_factory=dict, repr=False)
 
-    def post(self, query: str, variables: dict | None = None) -> httpx.Response:
+    def token(self, role: str = "social_worker", scope: str | None = None) -> str:
+        """A real access token from the dev IdP (code + PKCE for users, client credentials for the integrator)."""
+        from family_context.dev_idp.client import token_for_role
+
+        key = (role, scope)
+        if key not in self._tokens:
+            self._tokens[key] = token_for_role(self.settings.issuer, role, scope)
+        return self._tokens[key]
+
+    def post(self, query: str, variables: dict | None = None, *, role: str = "social_worker",
+             token: str | None = None, anonymous: bool = False, headers: dict | None = None) -> httpx.Response:
+        sent = dict(headers or {})
+        if not anonymous:
+            sent["Authorization"] = f"Bearer {token or self.token(role)}"
         return httpx.post(f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}},
-                          timeout=30)
+                          headers=sent, timeout=30)
 
-    def graphql(self, query: str, variables: dict | None = None) -> dict:
-        response = self.post(query, variables)
+    def graphql(self, query: str, variables: dict | None = None, **kwargs: Any) -> dict:
+        response = self.post(query, variables, **kwargs)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -68,11 +86,11 @@ def loaded_graph(neo4j_settings: Settings, town: tuple[Path, Path]) -> Settings:
     return neo4j_settings
 
 
-@pytest.fixture(scope="session")
-def live_stack(loaded_graph: Settings, town: tuple[Path, Path]) -> Iterator[LiveStack]:
+@contextlib.contextmanager
+def serve_app(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on settings.port in a background thread; yields its base URL."""
     from family_context.app import create_app
 
-    settings = loaded_graph
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -83,10 +101,26 @@ def live_stack(loaded_graph: Settings, town: tuple[Path, Path]) -> Iterator[Live
             raise RuntimeError("the app did not start")
         time.sleep(0.05)
     try:
-        yield LiveStack(f"http://127.0.0.1:{settings.port}", settings, *town)
+        yield f"http://127.0.0.1:{settings.port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_stack(loaded_graph: Settings, town: tuple[Path, Path]) -> Iterator[LiveStack]:
+    from family_context.dev_idp import start_dev_idp
+    from family_context.neo4j_server import free_port
+
+    # The dev IdP on its own loopback port; JWKS refetches are not throttled so the unknown-kid test can count one.
+    settings = dataclasses.replace(loaded_graph, dev_idp_port=free_port(), jwks_refetch_interval=0.0,
+                                   rate_limit_per_minute=100_000)
+    idp = start_dev_idp(settings, redirect_uris=[f"{settings.app_url}/callback"])
+    try:
+        with serve_app(settings) as base_url:
+            yield LiveStack(base_url, settings, *town, idp=idp)
+    finally:
+        idp.stop()
 
 
 def _csv(path: Path) -> list[dict[str, str]]:

@@ -6,6 +6,7 @@ import asyncio
 import pytest
 from neo4j import AsyncGraphDatabase, GraphDatabase
 
+from family_context.auth.principal import Principal
 from resolvers.graph_reader import GraphReader
 from schema import build_schema
 
@@ -41,14 +42,15 @@ def test_network_is_ready_to_draw_and_depth_is_capped(live_stack, demo_child):
     assert {p["person_id"] for p in demo_child["parents"]} <= node_ids
     assert all(e["source"] in node_ids and e["target"] in node_ids for e in network["edges"])
     too_deep = live_stack.graphql("""query($id: ID!) { network(personId: $id, depth: 4) { truncated } }""",
-                                  {"id": demo_child["person_id"]})
+                                  {"id": demo_child["person_id"]}, role="massh_analyst")
     assert too_deep["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_path_from_child_to_parent_is_one_hop(live_stack, demo_child):
     parent = demo_child["parents"][0]["person_id"]
     paths = _data(live_stack.graphql("""query($a: ID!, $b: ID!) { paths(fromId: $a, toId: $b, maxHops: 3) {
-        nodes { id } edges { type } } }""", {"a": demo_child["person_id"], "b": parent}))["paths"]
+        nodes { id } edges { type } } }""", {"a": demo_child["person_id"], "b": parent},
+        role="massh_analyst"))["paths"]
     assert paths and len(paths[0]["edges"]) == 1 and paths[0]["edges"][0]["type"] == "PARENT_OF"
     assert [n["id"] for n in paths[0]["nodes"]] == [demo_child["person_id"], parent]
 
@@ -57,7 +59,8 @@ def test_people_at_the_childs_address_include_the_child(live_stack, demo_child):
     person = _data(live_stack.graphql("""query($id: ID!) { person(id: $id) { currentAddress { id } } }""",
                                       {"id": demo_child["person_id"]}))["person"]
     residents = _data(live_stack.graphql("""query($a: ID!) { peopleAtAddress(addressId: $a) {
-        person { id } livesThereNow recordedBy } }""", {"a": person["currentAddress"]["id"]}))["peopleAtAddress"]
+        person { id } livesThereNow recordedBy } }""", {"a": person["currentAddress"]["id"]},
+        role="massh_analyst"))["peopleAtAddress"]
     mine = next(r for r in residents if r["person"]["id"] == demo_child["person_id"])
     assert mine["livesThereNow"] and mine["recordedBy"]
 
@@ -72,11 +75,11 @@ def test_adults_on_probation_near_a_child_are_found(live_stack):
     assert records, "the demo town puts some parents of children known to social care on probation"
     child, adult = records[0]["child"], records[0]["adult"]
     found = _data(live_stack.graphql("""query($id: ID!) { peopleOfConcern(personId: $id, depth: 1,
-        types: [PROBATION]) { person { id } steps involvements } }""", {"id": child}))["peopleOfConcern"]
+        types: [PROBATION]) { person { id } steps involvements } }""", {"id": child}, role="massh_analyst"))["peopleOfConcern"]
     match = next(p for p in found if p["person"]["id"] == adult)
     assert match["steps"] == 1 and any("probation" in i for i in match["involvements"])
     none_for_asb = _data(live_stack.graphql("""query($id: ID!) { peopleOfConcern(personId: $id, depth: 1,
-        types: [ASB]) { person { id } involvements } }""", {"id": child}))["peopleOfConcern"]
+        types: [ASB]) { person { id } involvements } }""", {"id": child}, role="massh_analyst"))["peopleOfConcern"]
     assert all(not any("probation" in i for i in p["involvements"]) for p in none_for_asb)
 
 
@@ -84,7 +87,8 @@ def test_integrator_pages_through_every_person_exactly_once(live_stack):
     seen, after = [], None
     while True:
         page = _data(live_stack.graphql("""query($after: String) { people(first: 100, after: $after) {
-            edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }""", {"after": after}))["people"]
+            edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }""", {"after": after},
+            role="integrator"))["people"]
         seen.extend(e["node"]["id"] for e in page["edges"])
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -100,7 +104,7 @@ def test_integrator_pages_through_every_person_exactly_once(live_stack):
     ('after: "not-a-cursor"', "after is not a cursor this API gave out"),
 ])
 def test_bad_pages_are_clear_errors(live_stack, arguments, message):
-    body = live_stack.graphql(f"{{ people({arguments}) {{ pageInfo {{ hasNextPage }} }} }}")
+    body = live_stack.graphql(f"{{ people({arguments}) {{ pageInfo {{ hasNextPage }} }} }}", role="integrator")
     assert body["errors"][0]["message"] == message
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
@@ -114,6 +118,7 @@ def test_source_register_accounts_for_every_row(live_stack):
         assert source["lastSynchronised"] and source["extractedAt"]
 
 
+SOCIAL_WORKER = Principal("user:test", frozenset({"social_worker"}))
 PERSON_PAGE = """query($id: ID!) { person(id: $id) { id displayName services { key status involvements {
     kind leadPractitioner { name phone } } } relationships { type person { id displayName age sources } }
     addresses { line mostRecent } contactNumbers { number } } }"""
@@ -134,7 +139,7 @@ def test_person_page_costs_one_round_trip_however_large_the_family(loaded_graph)
         try:
             graph = GraphReader(driver)
             result = await build_schema().execute(PERSON_PAGE, variable_values={"id": person_id},
-                                                  context_value={"graph": graph})
+                                                  context_value={"graph": graph, "principal": SOCIAL_WORKER})
             assert result.errors is None, result.errors
             return graph.round_trips
         finally:

@@ -39,11 +39,23 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
+def sign_in(page, live_stack, username: str = "social.worker") -> None:
+    """Sign in through the development identity provider's form, as a social worker does with their SSO."""
+    from family_context.dev_idp import DEMO_USERS
+
+    page.goto(f"{live_stack.base_url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_USERS[username].password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_stack.base_url}/")
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, live_stack):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    sign_in(page, live_stack)
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))

@@ -1,12 +1,28 @@
 // POST /graphql with {query, variables}. Resolves to {data, errors}; never throws, never logs (responses hold
 // personal data). Network and HTTP failures become an error the page can show in its error summary.
 
+// Sign-in (docs/security.md): the page is only served to a signed-in browser. GET /session gives the CSRF token
+// that every POST must carry in X-CSRF-Token; it is kept in memory only. A 401 means the session has ended.
+let session = null;
+
+export async function getSession({ refresh = false } = {}) {
+  if (session && !refresh) return session;
+  const response = await fetch('/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (response.status === 401) {
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.hash)}`);
+    return new Promise(() => {});  // the page is leaving
+  }
+  session = await response.json();
+  return session;
+}
+
 export async function graphql(query, variables = {}, { signal } = {}) {
   let response;
   try {
+    const { csrfToken } = await getSession();
     response = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken },
       credentials: 'same-origin',
       body: JSON.stringify({ query, variables }),
       signal,
@@ -14,6 +30,10 @@ export async function graphql(query, variables = {}, { signal } = {}) {
   } catch (error) {
     if (error && error.name === 'AbortError') return { aborted: true, data: null, errors: [] };
     return { data: null, errors: [{ message: 'Family Context cannot be reached. Check your connection and try again.' }] };
+  }
+  if (response.status === 401) {
+    session = null;
+    await getSession();
   }
   let body = null;
   try {

@@ -163,14 +163,15 @@ class OperationsQuery:
 
 @strawberry.type
 class OperationsMutation:
-    @strawberry.mutation(description="Report that information shown about a person is wrong. `source` is one of "
+    @strawberry.mutation(description="Report that information shown about a person is wrong. `sourceName` is one of "
                                      "the person's sources or 'general'; `note` (optional, read by the data "
                                      "manager only) must not repeat case notes.")
-    async def report_problem(self, info: Info, person_id: strawberry.ID, source: str, category: str,
+    async def report_problem(self, info: Info, person_id: strawberry.ID, source_name: str, category: str,
                              note: Optional[str] = None) -> ProblemReportType:
+        # (`source` would clash with the resolver's own `source` argument in strawberry's permission extension)
         try:
-            return ProblemReportType.of(await ops.submit_report(info.context, str(person_id), source, category,
-                                                                note))
+            return ProblemReportType.of(await ops.submit_report(info.context, str(person_id), source_name,
+                                                                category, note))
         except ReportError as exc:
             raise _error(exc) from None
 

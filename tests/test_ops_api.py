@@ -18,7 +18,7 @@ if "reportProblem" not in build_schema().as_str():  # until schema/__init__.py r
     pytest.skip("operations fields not wired yet (family_context/ops/wiring.patch)", allow_module_level=True)
 
 REPORT = """mutation R($p: ID!, $s: String!, $c: String!, $n: String) {
-  reportProblem(personId: $p, source: $s, category: $c, note: $n) { id status source category reportedAt } }"""
+  reportProblem(personId: $p, sourceName: $s, category: $c, note: $n) { id status source category reportedAt } }"""
 MINE = "{ myProblemReports { id status outcome outcomeLabel decision { decision recordA recordB } } }"
 QUEUE = "query Q($s: ProblemStatus) { problemReportQueue(status: $s) { id personId note reporterName status } }"
 RESOLVE = """mutation X($id: ID!, $o: String!, $r: LinkDecisionInput) {

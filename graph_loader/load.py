@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from family_context.settings import Settings
+from graph_loader import csv_load
 from graph_loader.batches import BatchCounter, LoadWriteError, run_read, run_write, write_batches
 from graph_loader.migrations import apply_migrations
 from graph_loader.prepare import LoadReport, Prepared, prepare
@@ -79,7 +80,9 @@ def write_generation(driver: Driver, prepared: Prepared, run: str, counter: Batc
     with Progress(console=console, transient=True) as progress:
         for name, attr in STEPS:
             rows = getattr(prepared, attr)
+            t = time.perf_counter()
             prepared.report.written[attr] = write_batches(driver, name, rows, progress, attr, counter, run=run)
+            prepared.report.timings[f"write_{attr}"] = round(time.perf_counter() - t, 2)
 
 
 def check_generation(driver: Driver, prepared: Prepared, run: str) -> None:
@@ -131,7 +134,11 @@ def load_graph(extracts: Path, linked: Path, sources: Path, settings: Settings, 
     counter = BatchCounter(lambda n, step: run_write(driver, "load/run_progress", run=run, batches=n, step=step))
     try:
         t = time.perf_counter()
-        write_generation(driver, prepared, run, counter)
+        if csv_load.usable(settings):
+            csv_load.write_generation_csv(driver, settings, prepared, run, counter)
+            write_batches(driver, "load/source_extracts", prepared.source_extracts, run=run)
+        else:
+            write_generation(driver, prepared, run, counter)
         report.timings["write"] = round(time.perf_counter() - t, 2)
         run_write(driver, "load/await_indexes")
         check_generation(driver, prepared, run)

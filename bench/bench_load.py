@@ -1,0 +1,133 @@
+"""Graph load benchmark: transactional full load vs neo4j-admin bulk import, and a one-source (housing) refresh.
+
+    .venv/bin/python bench/bench_load.py --people 100000 [--seed 3] [--work var/bench/load]
+        [--extracts DIR --linked DIR]   reuse a generated and linked town instead of making one
+        [--heap 4g --pagecache 4g]      the private Neo4j's memory (defaults: FC_NEO4J_HEAP / FC_NEO4J_PAGECACHE)
+        [--skip-bulk] [--skip-reload]
+
+Runs a private Neo4j under the work folder (its own port) and stops it at the end. Prints one JSON object:
+
+- transactional: first full load into an empty database (prepare, write, publish seconds; nodes, relationships,
+  nodes+relationships per second over the whole load and over the write phase);
+- reload: the same input loaded again while the first generation serves (what a nightly load costs), plus the
+  time to remove the superseded generation afterwards (readers already see the new one by then);
+- refresh_housing: `--only housing_tenancy,housing_asb` with the same extracts (a refresh rewrites everything the
+  source owns whatever changed, so the same input measures the same work);
+- bulk: `--bulk` (prepare, CSV writing, neo4j-admin import, Neo4j restart, index build);
+- ratio transactional/bulk.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "demo_town" / "sources.yaml"
+
+
+def _totals(counts: dict) -> tuple[int, int]:
+    return sum(counts["nodes"].values()), sum(counts["relationships"].values())
+
+
+def _rates(seconds: float, nodes: int, rels: int) -> dict:
+    return {"seconds": round(seconds, 1), "nodes": nodes, "relationships": rels,
+            "entities_per_second": round((nodes + rels) / seconds) if seconds else None}
+
+
+def main() -> int:
+    with contextlib.redirect_stdout(sys.stderr):  # Neo4j's start/stop messages; stdout carries only the JSON
+        out = run()
+    print(json.dumps(out, indent=2, default=str))
+    return 0 if "error" not in out else 1
+
+
+def run() -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--people", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "load")
+    ap.add_argument("--extracts", type=Path)
+    ap.add_argument("--linked", type=Path)
+    ap.add_argument("--heap", default=os.environ.get("FC_NEO4J_HEAP", "4g"))
+    ap.add_argument("--pagecache", default=os.environ.get("FC_NEO4J_PAGECACHE", "4g"))
+    ap.add_argument("--skip-bulk", action="store_true")
+    ap.add_argument("--skip-reload", action="store_true")
+    args = ap.parse_args()
+    os.environ["FC_LOAD_GRACE_SECONDS"] = "0"
+
+    from family_context import neo4j_server
+    from family_context.neo4j_client import get_driver
+    from family_context.settings import Settings
+    from graph_loader import runs
+    from graph_loader.batches import BATCH_SIZE
+    from graph_loader.inspect import generation_counts
+    from graph_loader.load import load_graph
+
+    runs.GRACE_SECONDS = 0.0
+    out: dict = {"people": args.people, "seed": args.seed, "batch_size": BATCH_SIZE, "heap": args.heap,
+                 "pagecache": args.pagecache, "cpus": os.cpu_count()}
+    extracts = args.extracts or args.work / f"town-{args.people}-{args.seed}" / "extracts"
+    linked = args.linked or extracts.parent / "linked"
+    if not (linked / "clusters.csv").is_file():
+        from demo_town.generate import generate_town
+        from linkage.run import run_linkage
+
+        t = time.perf_counter()
+        if args.extracts is None:
+            generate_town(people=args.people, seed=args.seed, out=extracts)
+        out["generate_seconds"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        run_linkage(extracts=extracts, sources=SOURCES, out=linked, engine="duckdb")
+        out["link_seconds"] = round(time.perf_counter() - t, 1)
+
+    var = args.work / f"neo4j-{args.people}"
+    shutil.rmtree(var, ignore_errors=True)
+    settings = Settings(var_dir=var, neo4j_bolt_port=neo4j_server.free_port(), neo4j_heap=args.heap,
+                        neo4j_pagecache=args.pagecache)
+    if neo4j_server.start(settings, timeout=300) != 0:
+        return {"error": "Neo4j did not start"}
+    try:
+        t = time.perf_counter()
+        report = load_graph(extracts, linked, SOURCES, settings)
+        seconds = time.perf_counter() - t
+        counts = generation_counts(get_driver(settings))
+        nodes, rels = _totals(counts)
+        out["graph"] = counts
+        out["transactional"] = {**_rates(seconds, nodes, rels), "timings": report.timings,
+                                "write_entities_per_second": round((nodes + rels) / report.timings["write"])}
+        if not args.skip_reload:
+            t = time.perf_counter()
+            report = load_graph(extracts, linked, SOURCES, settings)
+            seconds = time.perf_counter() - t
+            out["reload"] = {**_rates(seconds, nodes, rels), "timings": report.timings,
+                             "published_after_seconds": report.timings["publish"]}
+        t = time.perf_counter()
+        report = load_graph(extracts, linked, SOURCES, settings, only=["housing_tenancy", "housing_asb"])
+        out["refresh_housing"] = {"seconds": round(time.perf_counter() - t, 1), "timings": report.timings,
+                                  "rows": {k: vars(v) for k, v in report.counts.items()},
+                                  "written": report.written}
+        if not args.skip_bulk:
+            t = time.perf_counter()
+            report = load_graph(extracts, linked, SOURCES, settings, bulk=True)
+            seconds = time.perf_counter() - t
+            bulk_counts = generation_counts(get_driver(settings))
+            out["bulk"] = {**_rates(seconds, *_totals(bulk_counts)), "timings": report.timings,
+                           "same_counts_as_transactional": bulk_counts == counts}
+            out["transactional_over_bulk"] = round(out["transactional"]["seconds"] / out["bulk"]["seconds"], 2)
+    finally:
+        neo4j_server.stop(settings)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

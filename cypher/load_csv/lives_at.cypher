@@ -1,0 +1,11 @@
+// Full load, server-side: Neo4j reads the prepared CSV file $file from its import folder and writes generation
+// $run in transactions of $batch rows. Empty cells are absent properties; "" is an empty string.
+LOAD CSV WITH HEADERS FROM $file AS row
+CALL (row) {
+  MATCH (p:Person {run: $run, id: row.person_id})
+  MATCH (a:Address {run: $run, id: row.address_id})
+  CREATE (p)-[:LIVES_AT {sources: split(row.sources, $array_delimiter), last_seen: date(row.last_seen),
+                         current: toBoolean(row.current)}]->(a)
+  RETURN 1 AS ok
+} IN TRANSACTIONS OF $batch ROWS
+RETURN count(ok) AS written

@@ -1,0 +1,10 @@
+// Full load, server-side: Neo4j reads the prepared CSV file $file from its import folder and writes generation
+// $run in transactions of $batch rows. Empty cells are absent properties; "" is an empty string.
+LOAD CSV WITH HEADERS FROM $file AS row
+CALL (row) {
+  MATCH (r:SourceRecord {run: $run, key: row.record_key})
+  MATCH (a:Address {run: $run, id: row.address_id})
+  CREATE (r)-[:RECORDED_AT]->(a)
+  RETURN 1 AS ok
+} IN TRANSACTIONS OF $batch ROWS
+RETURN count(ok) AS written

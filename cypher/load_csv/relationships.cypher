@@ -1,0 +1,20 @@
+// Full load, server-side: Neo4j reads the prepared CSV file $file from its import folder and writes generation
+// $run in transactions of $batch rows. Empty cells are absent properties; "" is an empty string.
+LOAD CSV WITH HEADERS FROM $file AS row
+CALL (row) {
+  // Relationship types come from a fixed list (graph_loader/relationships.py); the row only selects a branch.
+  MATCH (a:Person {run: $run, id: row.from_id})
+  MATCH (b:Person {run: $run, id: row.to_id})
+  FOREACH (_ IN CASE WHEN row.type = 'PARENT_OF' THEN [1] ELSE [] END |
+    CREATE (a)-[:PARENT_OF {source: row.source, kind: row.kind}]->(b))
+  FOREACH (_ IN CASE WHEN row.type = 'SIBLING_OF' THEN [1] ELSE [] END |
+    CREATE (a)-[:SIBLING_OF {source: row.source, kind: row.kind}]->(b))
+  FOREACH (_ IN CASE WHEN row.type = 'CARER_OF' THEN [1] ELSE [] END |
+    CREATE (a)-[:CARER_OF {source: row.source, kind: row.kind}]->(b))
+  FOREACH (_ IN CASE WHEN row.type = 'PARTNER_OF' THEN [1] ELSE [] END |
+    CREATE (a)-[:PARTNER_OF {source: row.source, kind: row.kind}]->(b))
+  FOREACH (_ IN CASE WHEN row.type = 'RELATED_TO' THEN [1] ELSE [] END |
+    CREATE (a)-[:RELATED_TO {source: row.source, kind: row.kind}]->(b))
+  RETURN 1 AS ok
+} IN TRANSACTIONS OF $batch ROWS
+RETURN count(ok) AS written

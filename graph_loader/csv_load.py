@@ -1,0 +1,128 @@
+"""Server-side full loads: the prepared rows as CSV files in Neo4j's import folder, read with `LOAD CSV` and written
+with `CALL { } IN TRANSACTIONS` (cypher/load_csv/). Neo4j parses the files itself, so the Python driver's per-value
+packing (the bottleneck of UNWIND batches on a 2-core machine) drops out; the graph written is the same.
+
+Used when Neo4j runs on this machine from `settings.neo4j_home` (its import folder is ours to write); otherwise, or
+with FC_LOAD_TRANSPORT=unwind, the full load sends UNWIND batches over Bolt (graph_loader/batches.py).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from neo4j import Driver
+
+from cypher import query
+from family_context.settings import Settings
+from graph_loader.batches import BATCH_SIZE, BatchCounter, LoadWriteError
+from graph_loader.prepare import Prepared
+
+ARRAY_DELIMITER = "\x1f"
+
+Columns = list[tuple[str, Callable[[dict], Any]]]
+
+
+def _col(name: str, path: tuple[str, ...] | None = None) -> tuple[str, Callable[[dict], Any]]:
+    keys = path or (name,)
+
+    def get(row: dict) -> Any:
+        for key in keys:
+            row = row.get(key) if row is not None else None
+        return row
+    return name, get
+
+
+def _props(*names: str) -> Columns:
+    return [_col(n, ("props", n)) for n in names]
+
+
+# step -> (Prepared attribute, columns)
+CSV_STEPS: tuple[tuple[str, str, Columns], ...] = (
+    ("services", "services", [_col("key"), _col("name"), _col("system")]),
+    ("practitioners", "practitioners", [_col(c) for c in ("id", "name", "role", "team", "phone", "email")]),
+    ("people", "people", [_col(c) for c in ("id", "first_name", "last_name", "display_name", "dob", "sex",
+                                            "search_names")]),
+    ("addresses", "addresses", [_col("id"), _col("line"), _col("postcode")]),
+    ("records", "records", [_col("person_id"), _col("match_probability")] + _props(
+        "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at")),
+    ("recorded_at", "recorded_at", [_col("record_key"), _col("address_id")]),
+    ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "last_seen", "current")]),
+    ("households", "households", [_col("id"), _col("address_id")]),
+    ("members", "members", [_col("household_id"), _col("person_id")]),
+    ("relationships", "relationships", [_col(c) for c in ("from_id", "to_id", "type", "kind", "source")]),
+    ("involvements", "involvements", [_col("record_key"), _col("service_key"), _col("practitioner_id")] + _props(
+        "id", "source", "kind", "status", "start_date", "end_date", "last_contact", "detail_labels",
+        "detail_values")),
+    ("phones", "phones", [_col("number")]),
+    ("has_phone", "has_phone", [_col(c) for c in ("record_key", "number", "type", "updated_at")]),
+)
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        value = ARRAY_DELIMITER.join(str(v) for v in value)
+    elif isinstance(value, date):
+        value = value.isoformat()
+    # Always quoted: "" stays an empty string, an empty cell stays an absent property.
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(header) + "\n")
+        for row in rows:
+            handle.write(",".join(cell(v) for v in row) + "\n")
+            count += 1
+    return count
+
+
+def import_dir(settings: Settings) -> Path:
+    return Path(settings.neo4j_home) / "import"
+
+
+def usable(settings: Settings) -> bool:
+    """Server-side loading needs our own local Neo4j (we write into its import folder)."""
+    choice = os.environ.get("FC_LOAD_TRANSPORT", "auto")
+    if choice == "unwind":
+        return False
+    local = "FC_NEO4J_URI" not in os.environ and (Path(settings.neo4j_home) / "conf" / "neo4j.conf").is_file()
+    return choice == "csv" or local
+
+
+def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared, run: str,
+                         counter: BatchCounter | None = None) -> None:
+    folder = import_dir(settings) / f"load-{run}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    report = prepared.report
+    try:
+        for step, attr, columns in CSV_STEPS:
+            rows = getattr(prepared, attr)
+            t = time.perf_counter()
+            path = folder / f"{step}.csv"
+            write_csv(path, [name for name, _ in columns], ([get(row) for _, get in columns] for row in rows))
+            report.timings[f"csv_{step}"] = round(time.perf_counter() - t, 2)
+            t = time.perf_counter()
+            with driver.session(notifications_min_severity="OFF") as session:
+                written = session.run(query(f"load_csv/{step}"), file=f"file:///{folder.name}/{path.name}",
+                                      run=run, batch=BATCH_SIZE, array_delimiter=ARRAY_DELIMITER).single()["written"]
+            report.timings[f"write_{step}"] = round(time.perf_counter() - t, 2)
+            if written != len(rows):
+                raise LoadWriteError(f"{step}: {len(rows)} rows sent, {written} written")
+            report.written[attr] = written
+            path.unlink()
+            if counter:
+                counter.done(step)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

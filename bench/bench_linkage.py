@@ -30,6 +30,8 @@ def main() -> int:
     ap.add_argument("--engine", default="duckdb")
     ap.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "linkage")
     ap.add_argument("--extracts", type=Path, default=None, help="link these extracts instead of generating a town")
+    ap.add_argument("--cluster-threshold", type=float, default=None, help="override the cluster threshold")
+    ap.add_argument("--html-report", action="store_true", help="also write linkage_report.html (not timed by default)")
     args = ap.parse_args()
 
     extracts = args.extracts or args.work / f"town-{args.people}-{args.seed}"
@@ -41,13 +43,17 @@ def main() -> int:
     generate_s = time.perf_counter() - t
 
     out = args.work / f"linked-{args.people}-{args.seed}"
-    result = run_linkage(extracts=extracts, sources=ROOT / "demo_town" / "sources.yaml", out=out, engine=args.engine)
+    kw = {"cluster_threshold": args.cluster_threshold} if args.cluster_threshold is not None else {}
+    result = run_linkage(extracts=extracts, sources=ROOT / "demo_town" / "sources.yaml", out=out, engine=args.engine,
+                         html_report=args.html_report, **kw)
     summary = {
         "people": args.people, "seed": args.seed, "engine": args.engine,
+        "cluster_threshold": result.report["thresholds"]["cluster"],
         "records": result.report["rows_in"], "quarantined": result.report["quarantined"],
         "clusters": result.report["clusters"], "pairs_scored": result.report["pairs_scored"],
         "generate_seconds": round(generate_s, 2), "link_seconds": result.report["seconds"],
         "stage_seconds": result.report["timings_seconds"],
+        "review_pairs": result.report["review"]["pairs"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     truth = extracts / "truth.csv"

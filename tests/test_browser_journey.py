@@ -99,6 +99,9 @@ def test_search_open_child_see_services_and_parents(live_stack, demo_child, page
 
     # 3. The person page: a summary, services as an accordion with a status for each, the family table.
     child_link.click()
+    # The purpose of access, asked once per person per session, in one click (it goes to the audit).
+    page.wait_for_selector("h1:has-text('Why are you looking at this record?')")
+    page.get_by_role("button", name="Deciding what to do with a new referral").click()
     page.wait_for_selector(".fc-services .govuk-accordion__section")
     assert page.url.endswith(f"#/person/{demo_child['person_id']}")
     # The page shows the name linkage settled on across systems, which may differ from the LCS spelling.

@@ -83,7 +83,8 @@ _GROUPS = {
 
 def _filters(since: date, until: date, team: Optional[str]) -> tuple[str, list]:
     # Machine clients (integrators) are not staff usage: only people (no client id, or signed in) count.
-    where = ["e.at >= ?", "e.at < ?", "(e.client_id IS NULL OR e.via = 'session')"]
+    # (a machine client's token has the client itself as subject; a user's token may name the client it came through)
+    where = ["e.at >= ?", "e.at < ?", "(e.client_id IS NULL OR e.actor <> e.client_id)"]
     params: list = [since.isoformat(), (until + timedelta(days=1)).isoformat()]
     if team is not None:
         where.append("e.team = ?")

@@ -356,3 +356,35 @@ def test_whole_journey_by_keyboard_alone(live_stack, demo_child, new_page):
     page.wait_for_selector(".fc-team")
     tab_to("el.id === 'copy-team'")
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_report_a_problem_from_the_person_page(live_stack, demo_child, new_page):
+    """The link on every person page leads to the report form (docs/operations.md); once sent, the reporter sees it
+    in their reports. While the service does not offer reports, the page says so plainly instead of failing."""
+    page = new_page()
+    sign_in(page, live_stack, "social.worker")
+    page.goto(f"{live_stack.base_url}/#/person/{demo_child['person_id']}")
+    give_purpose(page)
+    page.get_by_role("link", name="Report a problem with this information").click()
+    page.wait_for_selector("h1:has-text('Report a problem with this information')")
+    if page.locator("#report-form").count() == 0:
+        assert "does not take reports yet" in page.locator("#app").inner_text()
+        axe(page, live_stack, "report a problem (not offered)")
+        shot(page, "26-report-not-offered")
+        return
+    # Sending without choosing shows a GOV.UK error summary linked to the fields.
+    page.get_by_role("button", name="Send the report").click()
+    page.locator(".govuk-error-summary").wait_for()
+    axe(page, live_stack, "report a problem (errors)")
+    page.locator("input[name='source']").first.check()
+    page.select_option("#category", index=1)
+    page.get_by_label("What should it say? (optional)").fill("The date of birth differs from the school's record.")
+    shot(page, "26-report-form")
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_selector("h1:has-text('Report sent')")
+    axe(page, live_stack, "report sent")
+    page.get_by_role("link", name="your reports").click()
+    page.wait_for_selector(".fc-my-reports")
+    assert page.locator(".fc-my-reports tbody tr").count() >= 1
+    shot(page, "27-your-reports")
+    assert page.problems == []  # type: ignore[attr-defined]

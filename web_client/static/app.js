@@ -8,6 +8,8 @@
 //   #/analyst?person=<id>                relationship queries (MASSH analysts, team managers)
 //   #/ig/permissions, #/ig/audit         permission matrix and audit search (IG reviewers, team managers)
 //   #/data/sources                       load report: sources, freshness, rows in/loaded/quarantined
+//   #/data/problems?status=              the data manager's problem report queue (take, resolve)
+//   #/reports/mine                       the problems I reported, with their outcome
 // Nothing here writes personal data to the console or to storage.
 import { Accordion, Button, ErrorSummary, ServiceNavigation, SkipLink, createAll, isSupported }
   from '/vendor/govuk-frontend/dist/govuk/govuk-frontend.min.js';
@@ -18,7 +20,7 @@ import { renderNetwork } from './views/network.js';
 import { renderAnalyst } from './views/analyst.js';
 import { renderAudit, renderPermissions } from './views/ig.js';
 import { renderSources } from './views/data.js';
-import { renderReport } from './views/report.js';
+import { renderMyReports, renderQueue, renderReport } from './views/report.js';
 import { html } from './html.js';
 import { currentUser, hasRole, readsPeople } from './session.js';
 
@@ -79,6 +81,8 @@ const NAV = [
   { key: 'analyst', href: '#/analyst', text: 'Relationship queries', show: (u) => hasRole(u, 'massh_analyst', 'team_manager') },
   { key: 'permissions', href: '#/ig/permissions', text: 'Who can see what', show: (u) => hasRole(u, 'ig_reviewer', 'team_manager', 'data_manager') },
   { key: 'audit', href: '#/ig/audit', text: 'Audit', show: (u) => hasRole(u, 'ig_reviewer', 'team_manager') },
+  { key: 'problems', href: '#/data/problems', text: 'Problem reports', show: (u) => hasRole(u, 'data_manager') },
+  { key: 'mine', href: '#/reports/mine', text: 'Your reports', show: (u) => hasRole(u, 'social_worker', 'team_manager', 'massh_analyst') },
   { key: 'sources', href: '#/data/sources', text: 'Data sources', show: () => true },
 ];
 
@@ -99,6 +103,8 @@ function activeNav(path) {
   if (path.startsWith('/analyst')) return 'analyst';
   if (path.startsWith('/ig/permissions')) return 'permissions';
   if (path.startsWith('/ig/audit')) return 'audit';
+  if (path.startsWith('/data/problems')) return 'problems';
+  if (path.startsWith('/reports/mine')) return 'mine';
   if (path.startsWith('/data')) return 'sources';
   return 'search';
 }
@@ -146,6 +152,8 @@ async function route() {
   if (path === '/ig/permissions') return renderPermissions(view, params, context);
   if (path === '/ig/audit') return renderAudit(view, params, context);
   if (path === '/data/sources') return renderSources(view, params, context);
+  if (path === '/data/problems') return renderQueue(view, params, context);
+  if (path === '/reports/mine') return renderMyReports(view, params, context);
   view.render(html`
     <h1 class="govuk-heading-l" tabindex="-1">Page not found</h1>
     <p class="govuk-body">If you typed the web address, check it is correct.</p>

@@ -110,3 +110,39 @@ export const SOURCES = `
 query Sources {
   sources { source system lastSynchronised extractedAt coverageFrom coverageTo rowsIn rowsLoaded rowsQuarantined }
 }`;
+
+// "Report a problem with this information" and the data manager's queue (docs/operations.md).
+export const REPORT_FORM = `
+query ReportForm($id: ID!) {
+  person(id: $id) { id displayName records { source system } }
+  problemCategories { code label }
+}`;
+
+export const REPORT_PROBLEM = `
+mutation ReportProblem($personId: ID!, $source: String!, $category: String!, $note: String) {
+  reportProblem(personId: $personId, sourceName: $source, category: $category, note: $note) {
+    id status reportedAt categoryLabel
+  }
+}`;
+
+export const MY_REPORTS = `
+query MyReports {
+  myProblemReports { id personId source categoryLabel status reportedAt outcomeLabel resolvedAt }
+}`;
+
+export const PROBLEM_QUEUE = `
+query ProblemQueue($status: ProblemStatus) {
+  problemReportQueue(status: $status, first: 50) {
+    id personId source category categoryLabel status reportedAt reporterName reporterTeam note
+    outcome outcomeLabel resolvedAt resolvedByName resolutionNote
+  }
+  problemOutcomes { code label }
+}`;
+
+export const TAKE_PROBLEM = `
+mutation TakeProblem($id: ID!) { takeProblemReport(id: $id) { id status } }`;
+
+export const RESOLVE_PROBLEM = `
+mutation ResolveProblem($id: ID!, $outcome: String!, $note: String, $records: LinkDecisionInput) {
+  resolveProblemReport(id: $id, outcome: $outcome, note: $note, records: $records) { id status outcomeLabel }
+}`;

@@ -70,6 +70,18 @@ function provenance(service) {
     ${parts.length ? html`${parts.map((p, i) => html`${i ? ', ' : ''}${p}`)}.` : 'Extract date not recorded.'}</p>`;
 }
 
+/** Key dates for the section header: the most relevant involvement's start (and end), and the latest contact. */
+function keyDates(service) {
+  const invs = service.involvements || [];
+  if (!invs.length) return '';
+  const main = invs.find((i) => i.status === 'Current') || [...invs].sort(byDate((i) => i.startDate, true))[0];
+  const lastContact = invs.map((i) => i.lastContact).filter(Boolean).sort().pop();
+  const parts = [];
+  if (main.startDate) parts.push(main.status === 'Current' ? `since ${formatDate(main.startDate)}` : `${formatDate(main.startDate)} to ${dateOr(main.endDate, 'an end date not recorded')}`);
+  if (lastContact) parts.push(`last contact ${formatDate(lastContact)}`);
+  return parts.length ? html`<span class="fc-key-dates govuk-body-s">: ${parts.join('; ')}</span>` : '';
+}
+
 function servicesAccordion(services) {
   if (!services.length) return html`<p class="govuk-body">No services are configured.</p>`;
   return html`
@@ -81,7 +93,7 @@ function servicesAccordion(services) {
           <span class="govuk-accordion__section-button" id="services-heading-${i + 1}">${s.name}</span>
         </h3>
         <div class="govuk-accordion__section-summary govuk-body" id="services-summary-${i + 1}">
-          ${statusTag(s.status)} ${s.summary}
+          ${statusTag(s.status)} ${s.summary}${keyDates(s)}
         </div>
       </div>
       <div id="services-content-${i + 1}" class="govuk-accordion__section-content">

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,9 +41,9 @@ from linkage.standardise import (
 
 log = logging.getLogger(__name__)
 
-REVIEW_THRESHOLD = 0.5  # a record whose best match lies in [this, cluster threshold) is listed for review
+REVIEW_BAND = (0.2, 0.8)  # a record whose best scored match lies in this band is listed for review, linked or not
 PREDICT_THRESHOLD = 0.2  # pairs at or above this are written to predictions.csv (for review of uncertain matches)
-CLUSTER_THRESHOLD = 0.95  # pairs at or above this link records into one person
+CLUSTER_THRESHOLD = 0.5  # pairs at or above this link records into one person (guards and conflict checks still apply)
 MIN_RECORDS_TO_TRAIN = 1000  # below this the prior m and u probabilities are kept (training is unstable on tiny data)
 U_MAX_PAIRS = 1e6  # random pairs sampled to estimate u
 EM_MAX_PAIRS = 5e6  # blocked pairs EM trains on at most (sampled above that, e.g. a 1,000,000-person town)
@@ -85,6 +86,49 @@ def _fill_phones(records: pd.DataFrame, cfg: SourcesConfig, extracts: Path) -> i
     return int(fill.sum())
 
 
+PARALLEL_MIN_ROWS = 60_000  # a source this big is standardised in chunks, one process per core
+MAX_STANDARDISE_WORKERS = 8
+
+
+def _standardise(raw: pd.DataFrame, src, workers: int):
+    """standardise_source, in chunks on several processes for a big extract. Record ids repeated across chunks are
+    quarantined as duplicates afterwards, as one pass would (the first occurrence wins)."""
+    if workers < 2 or len(raw) < PARALLEL_MIN_ROWS:
+        return standardise_source(raw, src)
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from linkage.standardise import StandardiseResult
+
+    raw = raw.rename(columns=lambda c: c.strip())[src.required_columns()]
+    size = -(-len(raw) // workers)
+    today = datetime.now().date()
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        futures = [pool.submit(standardise_source, raw.iloc[i:i + size], src, today=today, start=i + 1)
+                   for i in range(0, len(raw), size)]
+        parts = [f.result() for f in futures]
+    seen: set[str] = set()
+    frames, quarantine, warnings, examples = [], [], defaultdict(int), []
+    for res in parts:
+        recs = res.records
+        dup = recs["record_id"].isin(seen).to_numpy()
+        for q in res.quarantine:
+            if q["reason"] == "no usable name" and q["record_id"] in seen:
+                q["reason"] = "duplicate record id"
+            quarantine.append(q)
+        for rn, rid in zip(recs["row_number"][dup], recs["record_id"][dup]):
+            quarantine.append({"source": src.name, "file": src.file, "row_number": int(rn), "record_id": rid,
+                               "reason": "duplicate record id"})
+        seen.update(recs["record_id"][~dup])
+        frames.append(recs[~dup])
+        for k, v in res.warnings.items():
+            warnings[k] += v
+        examples.extend(res.warning_examples)
+    quarantine.sort(key=lambda q: q["row_number"])
+    return StandardiseResult(records=pd.concat(frames, ignore_index=True), quarantine=quarantine,
+                             warnings=dict(warnings), warning_examples=examples[:50])
+
+
 def _exact_links(records: pd.DataFrame, cfg: SourcesConfig) -> list[tuple[tuple[str, str], tuple[str, str], str]]:
     """Pairs of records sharing a trusted identifier (chained, not all pairs: a star from the first record)."""
     edges = []
@@ -117,7 +161,8 @@ REVIEW_COLUMNS = ["reason", "match_probability", "match_weight", "source_l", "re
 
 def _review_list(records, predictions, pid_of, best, best_any, refused_pairs, low, high) -> pd.DataFrame:
     """Pairs a data manager should look at (review.csv):
-    - `uncertain`: a record's best scored match lies in [low, high) and the two records are different people;
+    - `uncertain: linked` / `uncertain: not linked`: a record's best scored match lies in [low, high) (near the
+      cluster threshold, on either side);
     - `refused:<why>`: the model scored the pair at or above the cluster threshold, but joining them would have put
       clearly conflicting records (DOB, forename, NHS number, an adults-only source and a child) in one person.
     Pairs held back by the guards (twins, parent and child) are not listed: they are the model's known blind spot,
@@ -129,9 +174,10 @@ def _review_list(records, predictions, pid_of, best, best_any, refused_pairs, lo
             continue
         row = predictions.iloc[i]
         a, b = (row["source_l"], row["record_id_l"]), (row["source_r"], row["record_id_r"])
-        if pid_of[a] == pid_of[b] or row.get("decision", ""):
+        if row.get("decision", ""):
             continue
-        rows.setdefault(tuple(sorted((a, b))), {"reason": "uncertain", "match_probability": p,
+        why = "uncertain: linked" if pid_of[a] == pid_of[b] else "uncertain: not linked"
+        rows.setdefault(tuple(sorted((a, b))), {"reason": why, "match_probability": p,
                                                 "match_weight": row["match_weight"]})
     weight = {tuple(sorted(((sl, rl), (sr, rr)))): w for sl, rl, sr, rr, w in zip(
         predictions["source_l"], predictions["record_id_l"], predictions["source_r"], predictions["record_id_r"],
@@ -157,7 +203,7 @@ def _review_list(records, predictions, pid_of, best, best_any, refused_pairs, lo
 
 def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engine: str = "duckdb", *,
                 cluster_threshold: float = CLUSTER_THRESHOLD, predict_threshold: float = PREDICT_THRESHOLD,
-                review_threshold: float = REVIEW_THRESHOLD, quiet: bool = False, seed: int = 42,
+                review_band: tuple[float, float] = REVIEW_BAND, quiet: bool = False, seed: int = 42,
                 previous: Path | str | None = None, state_dir: Path | str | None = None,
                 decisions: Path | str | None = None, html_report: bool = True,
                 spark_options: dict | None = None) -> LinkageResult:
@@ -191,9 +237,10 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         # ---------------------------------------------------------------- standardise
         t = time.perf_counter()
         task = progress.add_task("Standardising", total=len(cfg.sources))
+        workers = min(os.cpu_count() or 1, MAX_STANDARDISE_WORKERS)
         for src in cfg.sources:
             raw = read_extract(extracts / src.file)
-            res = standardise_source(raw, src)
+            res = _standardise(raw, src, workers)
             reasons: dict[str, int] = defaultdict(int)
             for q in res.quarantine:
                 reasons[q["reason"]] += 1
@@ -360,8 +407,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
 
         # ---------------------------------------------------------------- review list
         t = time.perf_counter()
-        review = _review_list(records, predictions, pid_of, best, best_any, refused_pairs, review_threshold,
-                              cluster_threshold)
+        review = _review_list(records, predictions, pid_of, best, best_any, refused_pairs, *review_band)
         timings["review"] = time.perf_counter() - t
 
         # ---------------------------------------------------------------- write
@@ -438,7 +484,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
                       "model_links_overruled": int((overruled & (predictions["match_probability"] >= cluster_threshold)
                                                     & (predictions["link"] == "splink")).sum()),
                       "conflicts": decision_conflicts},
-        "review": {"band": [review_threshold, cluster_threshold], "pairs": int(len(review)),
+        "review": {"band": list(review_band), "pairs": int(len(review)),
                    "records": int(len(set(zip(review["source_l"], review["record_id_l"]))
                                       | set(zip(review["source_r"], review["record_id_r"])))),
                    "by_reason": review["reason"].value_counts().to_dict() if len(review) else {}},

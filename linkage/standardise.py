@@ -538,9 +538,12 @@ def read_extract(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
 
 
-def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | None = None) -> StandardiseResult:
+def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | None = None,
+                       start: int = 1) -> StandardiseResult:
     """Apply a source's mapping row by row. Quarantines rows with no record id, a duplicate record id, or no usable
-    name; blanks (with a warning) a DOB that cannot be a real date of birth, an invalid NHS number or UPN."""
+    name; blanks (with a warning) a DOB that cannot be a real date of birth, an invalid NHS number or UPN.
+
+    `start`: the row number of the frame's first row (a chunk of a bigger extract)."""
     today = today or date.today()
     df = df.rename(columns=lambda c: c.strip())
     out: list[dict] = []
@@ -560,7 +563,7 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
     sex_map = src.sex.values if src.sex else {}
     needed = src.required_columns()
     columns = [df[c].tolist() for c in needed]
-    for i, values in enumerate(zip(*columns), start=1):
+    for i, values in enumerate(zip(*columns), start=start):
         row = dict(zip(needed, values))
         rid = "-".join(clean_text(row[c]) for c in src.record_id)
         if any(not clean_text(row[c]) for c in src.record_id):

@@ -5,7 +5,7 @@ import os
 import time
 from typing import Any, Callable, Iterable, Iterator
 
-from neo4j import Driver
+from neo4j import Driver, Query, unit_of_work
 from rich.progress import Progress
 
 from cypher import query
@@ -13,6 +13,13 @@ from cypher import query
 # Rows per transaction. 10,000 measured best on the 2-core bench machine (bench/bench_load.py): larger batches gain
 # nothing and hold more heap; smaller ones pay a round trip each.
 BATCH_SIZE = int(os.environ.get("FC_LOAD_BATCH_SIZE", "10000"))
+# Loads are not interactive: their statements may run longer than the server's default transaction timeout (30 s,
+# meant for the API's reads). A generation is removed, or a step of a million rows written, in minutes.
+LOAD_TIMEOUT_SECONDS = float(os.environ.get("FC_LOAD_TIMEOUT_SECONDS", "3600"))
+
+
+def load_query(name: str) -> Query:
+    return Query(query(name), timeout=LOAD_TIMEOUT_SECONDS)
 
 
 class LoadWriteError(RuntimeError):
@@ -62,11 +69,16 @@ def write_batches(driver: Driver, name: str, rows: list[dict[str, Any]], progres
 
     Each query returns `written`; a batch that wrote fewer rows than it was sent raises LoadWriteError."""
     text = query(name)
+
+    @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
+    def write(tx, batch: list[dict[str, Any]]) -> int:
+        return tx.run(text, rows=batch, **params).single()["written"]
+
     task = progress.add_task(label or name, total=len(rows)) if progress else None
     written = 0
     with driver.session(notifications_min_severity="OFF") as session:
         for batch in chunks(rows, batch_size or BATCH_SIZE):
-            got = session.execute_write(lambda tx, b=batch: tx.run(text, rows=b, **params).single()["written"])
+            got = session.execute_write(write, batch)
             if got != len(batch):
                 raise LoadWriteError(f"{label or name}: a batch of {len(batch)} rows wrote {got}")
             written += got
@@ -79,15 +91,17 @@ def write_batches(driver: Driver, name: str, rows: list[dict[str, Any]], progres
 
 def run_write(driver: Driver, name: str, **params: Any) -> list[dict[str, Any]]:
     with driver.session(notifications_min_severity="OFF") as session:
-        return session.execute_write(lambda tx: [r.data() for r in tx.run(query(name), **params)])
+        return session.execute_write(unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)(
+            lambda tx: [r.data() for r in tx.run(query(name), **params)]))
 
 
 def run_read(driver: Driver, name: str, **params: Any) -> list[dict[str, Any]]:
     with driver.session(notifications_min_severity="OFF") as session:
-        return session.execute_read(lambda tx: [r.data() for r in tx.run(query(name), **params)])
+        return session.execute_read(unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)(
+            lambda tx: [r.data() for r in tx.run(query(name), **params)]))
 
 
 def run_auto(driver: Driver, name: str, **params: Any) -> None:
     """An auto-commit query (needed for CALL { } IN TRANSACTIONS)."""
     with driver.session(notifications_min_severity="OFF") as session:
-        session.run(query(name), **params).consume()
+        session.run(load_query(name), **params).consume()

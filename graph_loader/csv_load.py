@@ -16,9 +16,8 @@ from typing import Any, Callable, Iterable
 
 from neo4j import Driver
 
-from cypher import query
 from family_context.settings import Settings
-from graph_loader.batches import BATCH_SIZE, BatchCounter, LoadWriteError
+from graph_loader.batches import BATCH_SIZE, BatchCounter, LoadWriteError, load_query
 from graph_loader.prepare import Prepared
 
 ARRAY_DELIMITER = "\x1f"
@@ -115,7 +114,7 @@ def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared,
             report.timings[f"csv_{step}"] = round(time.perf_counter() - t, 2)
             t = time.perf_counter()
             with driver.session(notifications_min_severity="OFF") as session:
-                written = session.run(query(f"load_csv/{step}"), file=f"file:///{folder.name}/{path.name}",
+                written = session.run(load_query(f"load_csv/{step}"), file=f"file:///{folder.name}/{path.name}",
                                       run=run, batch=BATCH_SIZE, array_delimiter=ARRAY_DELIMITER).single()["written"]
             report.timings[f"write_{step}"] = round(time.perf_counter() - t, 2)
             if written != len(rows):

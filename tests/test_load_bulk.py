@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 SOURCES = PROJECT_ROOT / "demo_town" / "sources.yaml"
 
 
-def test_bulk_import_and_transactional_load_give_the_same_graph(tmp_path_factory):
+def test_bulk_import_and_transactional_load_give_the_same_graph(tmp_path_factory, monkeypatch):
     from demo_town.generate import generate_town
     from family_context.neo4j_client import get_driver
     from family_context.neo4j_server import running_neo4j
@@ -37,5 +37,9 @@ def test_bulk_import_and_transactional_load_give_the_same_graph(tmp_path_factory
         hits = driver.execute_query("CALL db.index.fulltext.queryNodes('person_names', 'a*') YIELD node "
                                     "RETURN count(node) AS n").records[0]["n"]
         assert hits > 0
+        load_graph(extracts=extracts, linked=linked, sources=SOURCES, settings=settings, grace_seconds=0)
+        assert (generation_counts(get_driver(settings)), digest(get_driver(settings))) == transactional
+        # Both transports of the transactional path (server-side LOAD CSV, UNWIND batches over Bolt) agree too.
+        monkeypatch.setenv("FC_LOAD_TRANSPORT", "unwind")
         load_graph(extracts=extracts, linked=linked, sources=SOURCES, settings=settings, grace_seconds=0)
         assert (generation_counts(get_driver(settings)), digest(get_driver(settings))) == transactional

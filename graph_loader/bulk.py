@@ -163,7 +163,7 @@ def bulk_load(extracts: Path, linked: Path, sources: Path, settings: Settings) -
     report.timings["prepare"] = round(time.perf_counter() - started, 2)
 
     t = time.perf_counter()
-    folder = Path(settings.neo4j_home) / "import" / run
+    folder = Path(settings.neo4j_home) / "import" / f"bulk-{run}"
     args = write_import_files(prepared, run, folder)
     report.timings["write_csv"] = round(time.perf_counter() - t, 2)
 

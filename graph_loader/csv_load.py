@@ -99,6 +99,16 @@ def usable(settings: Settings) -> bool:
     return choice == "csv" or local
 
 
+def remove_stale_files(settings: Settings) -> None:
+    """Files a killed load left in the import folder (they hold personal data): removed before the next load."""
+    folder = import_dir(settings)
+    if folder.is_dir():
+        for stale in folder.glob("load-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in folder.glob("bulk-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared, run: str,
                          counter: BatchCounter | None = None) -> None:
     folder = import_dir(settings) / f"load-{run}"

@@ -129,6 +129,7 @@ def load_graph(extracts: Path, linked: Path, sources: Path, settings: Settings, 
 
     apply_migrations(driver)
     claim(driver)
+    csv_load.remove_stale_files(settings)
     remove_old_generations(driver, grace_seconds=0)  # half-written copies of dead loads
     start_run(driver, run, "full", [s.name for s in cfg.sources])
     counter = BatchCounter(lambda n, step: run_write(driver, "load/run_progress", run=run, batches=n, step=step))

@@ -74,7 +74,8 @@ def run() -> dict:
 
     runs.GRACE_SECONDS = 0.0
     out: dict = {"people": args.people, "seed": args.seed, "batch_size": BATCH_SIZE, "heap": args.heap,
-                 "pagecache": args.pagecache, "cpus": os.cpu_count()}
+                 "pagecache": args.pagecache, "cpus": os.cpu_count(),
+                 "load_average_at_start": os.getloadavg()}  # other work on the machine skews every figure
     extracts = args.extracts or args.work / f"town-{args.people}-{args.seed}" / "extracts"
     linked = args.linked or extracts.parent / "linked"
     if not (linked / "clusters.csv").is_file():
@@ -127,6 +128,7 @@ def run() -> dict:
         out["error"] = f"{type(exc).__name__}: {str(exc)[:500]}"
     finally:
         neo4j_server.stop(settings)
+    out["load_average_at_end"] = os.getloadavg()
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
 

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from family_context.audit import AuditCollector, AuditStore
+from family_context.ops.http import API_DRIVER_OPTIONS, AccessLog, ops_routes
 from family_context.auth.web import SESSION_COOKIE, Authenticator, GuardedGraphQL, SecurityHeaders, web_routes
 from family_context.settings import PROJECT_ROOT, Settings, get_settings
 from resolvers.graph_reader import GraphReader
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.driver = AsyncGraphDatabase.driver(
             settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password),
-            notifications_min_severity="OFF")
+            notifications_min_severity="OFF", **API_DRIVER_OPTIONS)
         app.state.audit = AuditStore(settings.var_dir / "audit" / "audit.sqlite3")
         try:
             yield
@@ -97,12 +98,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/health", health),
         Route("/graphql", GuardedGraphQL(graphql_app, authenticator), methods=["GET", "POST"]),
         *(Route(path, endpoint, methods=methods) for path, endpoint, methods in web_routes(settings, authenticator)),
+        *ops_routes(),
         Mount("/static", app=_static(WEB_CLIENT / "static"), name="static"),
         Mount("/vendor", app=_static(NODE_MODULES), name="vendor"),
         Mount("/assets", app=_static(NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets"), name="assets"),
     ]
     middleware = [
         Middleware(SecurityHeaders, settings=settings),
+        Middleware(AccessLog),
         Middleware(SessionMiddleware, secret_key=settings.session_secret, session_cookie=SESSION_COOKIE,
                    max_age=settings.session_max_age, same_site="lax",
                    https_only=settings.app_url.startswith("https://")),

@@ -130,6 +130,18 @@ def serve(
     run_server(get_settings(), host=host, port=port)
 
 
+@app.command("status")
+def status(
+    linked: Optional[Path] = typer.Option(None, help="A linkage output folder: also show its quarantine."),
+    as_json: bool = typer.Option(False, "--json", help="Print everything as JSON (for monitoring)."),
+    brief: bool = typer.Option(False, "--brief", help="Print only the one-line summary."),
+) -> None:
+    """Neo4j up or down, the last load per source, counts, quarantine totals; a one-line summary (exit 0/1/2)."""
+    from family_context.ops.cli import status_command
+
+    status_command(linked=linked, as_json=as_json, brief=brief)
+
+
 @app.command("dev-token")
 def dev_token(
     role: str = typer.Option(..., help="social_worker, team_manager, massh_analyst, integrator, ig_reviewer or "

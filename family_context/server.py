@@ -6,11 +6,13 @@ import dataclasses
 import uvicorn
 
 from family_context.app import create_app
+from family_context.logging_config import UVICORN_LOG_CONFIG, configure_logging
 from family_context.settings import Settings
 
 
 def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     settings = dataclasses.replace(settings, host=host or settings.host, port=port or settings.port)
+    configure_logging()
     idp = None
     if not settings.production and not settings.oidc_issuer:
         from family_context.dev_idp import start_dev_idp
@@ -21,7 +23,7 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
         print(describe_sign_ins())
     try:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                    access_log=False)
+                    access_log=False, log_config=UVICORN_LOG_CONFIG)
     finally:
         if idp is not None:
             idp.stop()

@@ -14,7 +14,9 @@ from strawberry.extensions import (DisableIntrospection, MaxAliasesLimiter, MaxT
                                    QueryDepthLimiter)
 from strawberry.tools import merge_types
 
+from family_context.ops.http import DatabaseUnavailable
 from schema.analysis_query import AnalysisQuery
+from schema.operations import OperationsMutation, OperationsQuery
 from schema.permissions import protect_schema
 from schema.query import Query as PersonQuery
 from schema.security import AuditOperation, SecureErrors, SecurityQuery, persisted_documents_only
@@ -22,7 +24,8 @@ from schema.security import AuditOperation, SecureErrors, SecurityQuery, persist
 if TYPE_CHECKING:
     from family_context.settings import Settings
 
-ROOT_QUERIES = (PersonQuery, AnalysisQuery, SecurityQuery)
+ROOT_QUERIES = (PersonQuery, AnalysisQuery, SecurityQuery, OperationsQuery)
+ROOT_MUTATIONS = (OperationsMutation,)
 
 log = logging.getLogger("family_context.graphql")
 
@@ -35,18 +38,21 @@ def build_schema(settings: "Settings | None" = None, persisted_documents: frozen
                  ) -> strawberry.Schema:
     query = merge_types("Query", ROOT_QUERIES)
     protect_schema(query)
+    mutation = merge_types("Mutation", ROOT_MUTATIONS)
+    protect_schema(mutation)
     extensions: list = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         AuditOperation,
         SecureErrors,
+        DatabaseUnavailable,
     ]
     if settings is not None and settings.production:
         extensions.append(DisableIntrospection)
     if persisted_documents is not None:
         extensions.append(persisted_documents_only(persisted_documents))
-    return SecureSchema(query=query, extensions=extensions)
+    return SecureSchema(query=query, mutation=mutation, extensions=extensions)
 
 
 class SecureSchema(strawberry.Schema):

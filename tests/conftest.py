@@ -149,7 +149,7 @@ def demo_child(town: tuple[Path, Path]) -> dict:
                 "first_name": row["forename"],
                 "last_name": row["surname"],
                 "allocated_worker": row["allocated_worker"],
-                "parents": [{"person_id": person_of[("lcs", pid)], "relationship": kind,
+                "parents": [{"person_id": person_of[("lcs", pid)], "relationship": kind, "lcs_id": pid,
                              "first_name": lcs[pid]["forename"], "last_name": lcs[pid]["surname"]}
                             for pid, kind in found],
             }

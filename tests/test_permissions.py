@@ -4,6 +4,7 @@ checks through every path to a person (IDOR through node ids and traversals)."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 import time
 from typing import Any
 
@@ -52,7 +53,9 @@ def test_ig_and_data_roles_cannot_read_family_services_or_contacts():
     data = Principal("u", frozenset({"data_manager"}))
     for type_name, field_name in _live_fields():
         rule = rule_for(type_name, field_name)
-        if not rule.public and type_name not in ("AuditEvent", "AuditEventPage") and field_name != "auditEvents":
+        # IG reviewers read the audit trail and usage counts: neither holds personal data.
+        if (not rule.public and type_name not in ("AuditEvent", "AuditEventPage") and field_name != "auditEvents"
+                and rule.name != "usage"):
             assert not rule.allows(ig), f"an IG reviewer must not read {type_name}.{field_name}"
         if rule.name in ("services", "family", "contacts", "analysis"):
             assert not rule.allows(data), f"a data manager must not read {type_name}.{field_name}"
@@ -82,6 +85,18 @@ def _principals(live_stack) -> dict[str, tuple[Principal, str]]:
 def subject(live_stack, demo_child) -> dict[str, str]:
     body = live_stack.graphql("query($id: ID!) { person(id: $id) { currentAddress { id } } }",
                               {"id": demo_child["person_id"]}, role="social_worker")
+    # A resolved problem report with a link decision, so the reporting types have data to test.
+    report = live_stack.graphql('mutation($id: ID!) { reportProblem(personId: $id, sourceName: "lcs", '
+                                'category: "wrong_person") { id } }', {"id": demo_child["person_id"]},
+                                role="social_worker")
+    assert not report.get("errors"), report["errors"]
+    parent_case = f'lcs:{demo_child["parents"][0]["lcs_id"]}'
+    resolved = live_stack.graphql(
+        'mutation($id: ID!, $a: String!, $b: String!) { resolveProblemReport(id: $id, outcome: "records_unlinked", '
+        'records: {recordA: $a, recordB: $b}) { id } }',
+        {"id": report["data"]["reportProblem"]["id"], "a": f'lcs:{demo_child["lcs_id"]}', "b": parent_case},
+        role="data_manager")
+    assert not resolved.get("errors"), resolved["errors"]
     return {"person": demo_child["person_id"], "case": demo_child["lcs_id"],
             "address": body["data"]["person"]["currentAddress"]["id"],
             "parent": demo_child["parents"][0]["person_id"]}
@@ -97,6 +112,8 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
     network = [("Query", "network", f"network(personId: {p}, depth: 1)")]
     export = [("Query", "people", "people(first: 2)")]
     audit = [("Query", "auditEvents", "auditEvents(first: 1)")]
+    usage = [("Query", "usageReport", "usageReport" + ROOT_CALLS["usageReport"])]
+    queue = [("Query", "problemReportQueue", "problemReportQueue")]
     return {
         "Query": ([], "social_worker"),
         "Person": (person, "social_worker"),
@@ -128,6 +145,11 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
         "Me": ([("Query", "me", "me")], "social_worker"),
         "AuditEventPage": (audit, "ig_reviewer"),
         "AuditEvent": (audit + [("AuditEventPage", "events", "events")], "ig_reviewer"),
+        "Choice": ([("Query", "problemCategories", "problemCategories")], "social_worker"),
+        "UsageReport": (usage, "data_manager"),
+        "UsageFigures": (usage + [("UsageReport", "totals", "totals")], "data_manager"),
+        "ProblemReport": (queue, "data_manager"),
+        "LinkDecision": (queue + [("ProblemReport", "decision", "decision")], "data_manager"),
     }
 
 
@@ -136,6 +158,7 @@ ROOT_CALLS = {  # arguments for root fields tested directly
     "network": '(personId: "{person}")', "paths": '(fromId: "{person}", toId: "{parent}")',
     "peopleAtAddress": '(addressId: "{address}")', "sharedAddresses": '(personId: "{person}")',
     "peopleOfConcern": '(personId: "{person}")', "people": "(first: 1)", "auditEvents": "(first: 1)",
+    "usageReport": f'(since: "{date.today() - timedelta(days=300)}", until: "{date.today()}")',
 }
 
 
@@ -174,7 +197,8 @@ def test_every_role_and_field_is_allowed_or_denied_as_declared(live_stack, subje
     graphql_schema = build_schema()._schema
     carriers = _carriers(subject)
     principals = _principals(live_stack)
-    types = sorted({t for t, _ in _live_fields()})
+    # Mutations are not queries: tests/test_attack_api.py and tests/test_ops_api.py call each one per role.
+    types = sorted({t for t, _ in _live_fields()} - {"Mutation"})
     missing = [t for t in types if t not in carriers]
     assert not missing, f"add a carrier path for {missing} to this test"
     checked = 0

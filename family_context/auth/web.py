@@ -130,8 +130,37 @@ class GuardedGraphQL:
         if isinstance(result, Response):
             await result(scope, receive, send)
             return
+        # Read the body once (bounded, also when chunked), refuse what is not UTF-8, then replay it to GraphQL.
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                await _error(413, "REQUEST_TOO_LARGE", "The request is too large")(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            await _error(400, "BAD_REQUEST", "The request body must be UTF-8 JSON")(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
         scope.setdefault("state", {})["principal"] = result
-        await self.app(scope, receive, send)
+        await self.app(scope, replay, send)
 
 
 class SecurityHeaders:

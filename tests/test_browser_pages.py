@@ -383,8 +383,29 @@ def test_report_a_problem_from_the_person_page(live_stack, demo_child, new_page)
     page.get_by_role("button", name="Send the report").click()
     page.wait_for_selector("h1:has-text('Report sent')")
     axe(page, live_stack, "report sent")
-    page.get_by_role("link", name="your reports").click()
+    page.locator("#app").get_by_role("link", name="your reports").click()
     page.wait_for_selector(".fc-my-reports")
     assert page.locator(".fc-my-reports tbody tr").count() >= 1
     shot(page, "27-your-reports")
     assert page.problems == []  # type: ignore[attr-defined]
+
+    # The data manager takes it from the queue and resolves it; the reporter sees the outcome.
+    manager = new_page()
+    sign_in(manager, live_stack, "data.manager")
+    manager.get_by_role("link", name="Problem reports").first.click()
+    manager.locator("[data-take]").first.wait_for()
+    report_id = manager.locator("[data-take]").first.get_attribute("data-take")
+    manager.locator(f"[data-take='{report_id}']").click()
+    form = manager.locator(f"form[data-resolve='{report_id}']")
+    form.wait_for()
+    axe(manager, live_stack, "problem queue")
+    shot(manager, "28-problem-queue")
+    form.get_by_label("Outcome").select_option("no_change_needed")
+    form.get_by_role("button", name="Resolve").click()
+    manager.wait_for_url(re.compile(r"#/data/problems$"))
+    manager.wait_for_selector(f"[data-report='{report_id}'] .govuk-tag:has-text('resolved')")
+    assert manager.problems == []  # type: ignore[attr-defined]
+    page.reload()
+    page.wait_for_selector(".fc-my-reports")
+    assert "Not yet" not in page.locator(".fc-my-reports tbody tr").first.inner_text() or \
+        page.locator(".fc-my-reports tbody tr").count() > 1

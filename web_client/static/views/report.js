@@ -210,7 +210,7 @@ export async function renderQueue(view, params, { signal, status, navigate }) {
         form.insertAdjacentHTML('afterbegin', String(errorSummary(graphqlErrors(answer.errors))));
         return;
       }
-      again();
+      navigate('#/data/problems');  // every report, so the one just resolved shows with its outcome
     });
   }
 }

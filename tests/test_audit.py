@@ -201,3 +201,30 @@ def test_searching_the_audit_is_itself_audited(live_stack):
     live_stack.graphql(AUDIT, {"actor": "user:social.worker"}, role="ig_reviewer", headers={"X-Request-ID": rid})
     events = _events(live_stack, rid)
     assert [(e["event"], e["fields"]) for e in events] == [("audit_searched", ["criteria.actor"])]
+
+
+def test_the_request_id_and_cypher_timeout_reach_the_neo4j_transaction():
+    """Each API read runs with the request id in Neo4j's transaction metadata (so a DBA's view of a query leads
+    back to the audit) and with the configured Cypher timeout."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from family_context.app import FamilyContextGraphQL
+    from family_context.auth.principal import Principal
+    from schema import build_schema
+
+    seen = {}
+
+    class RecordingDriver:
+        async def execute_query(self, query, parameters=None, **kwargs):
+            seen.update(metadata=query.metadata, timeout=query.timeout)
+            return SimpleNamespace(records=[])
+
+    app_state = SimpleNamespace(driver=RecordingDriver(), audit=None)
+    request = SimpleNamespace(
+        state=SimpleNamespace(request_id="rid-0123456789", principal=Principal("u", frozenset({"social_worker"}))),
+        scope={}, headers={}, app=SimpleNamespace(state=app_state))
+    context = asyncio.run(FamilyContextGraphQL(build_schema(), cypher_timeout=7.5).get_context(request, None))
+    asyncio.run(context["graph"].read("api/sources"))
+    assert seen["metadata"]["request_id"] == "rid-0123456789" and seen["timeout"] == 7.5
+    assert context["audit"].request_id == "rid-0123456789"

@@ -48,15 +48,21 @@ class RefreshError(RuntimeError):
 _counter = BatchCounter()  # fault-test hooks (FC_LOAD_PAUSE_AFTER_BATCHES, FC_LOAD_FAIL_AFTER_BATCHES)
 
 
+_step_seconds: dict[str, float] = {}
+
+
 def _rows(tx: ManagedTransaction, name: str, rows: list[Any], **params: Any) -> list[dict]:
+    started = time.perf_counter()
     out: list[dict] = []
     for batch in chunks(rows, TX_BATCH):
         out.extend(r.data() for r in tx.run(query(name), rows=batch, **params))
         _counter.done(name)
+    _step_seconds[name] = round(_step_seconds.get(name, 0) + time.perf_counter() - started, 2)
     return out
 
 
 def _write(tx: ManagedTransaction, name: str, rows: list[Any], **params: Any) -> int:
+    started = time.perf_counter()
     written = 0
     for batch in chunks(rows, TX_BATCH):
         got = tx.run(query(name), rows=batch, **params).single()["written"]
@@ -64,6 +70,7 @@ def _write(tx: ManagedTransaction, name: str, rows: list[Any], **params: Any) ->
             raise RefreshError(f"{name}: a batch of {len(batch)} rows wrote {got}")
         written += got
         _counter.done(name)
+    _step_seconds[name] = round(_step_seconds.get(name, 0) + time.perf_counter() - started, 2)
     return written
 
 
@@ -104,6 +111,7 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
              started: float) -> LoadReport:
     global _counter
     _counter = BatchCounter()
+    _step_seconds.clear()
     report = LoadReport(run_id=run_id, kind="refresh")
     dates = extract_dates(extracts, cfg)
     linked_records = read_linked(linked, dates)
@@ -144,7 +152,16 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         for pid, recs in new_other_by_person.items():
             by_person[pid].extend(r for r in recs if r.key in owners)  # only records the graph holds
         people, lives_at, recorded_all = people_rows(by_person)
-        recorded_at = [r for r in recorded_all if r["record_key"] in new_records]
+        addresses_of: dict[str, list[str]] = defaultdict(list)
+        for r in recorded_all:
+            if r["record_key"] in new_records:
+                addresses_of[r["record_key"]].append(r["address_id"])
+        involvements_of: dict[str, list[dict]] = defaultdict(list)
+        for inv in inv_rows:
+            involvements_of[inv["record_key"]].append(inv)
+        phones_of: dict[str, list[dict]] = defaultdict(list)
+        for ph in has_phone:
+            phones_of[ph["record_key"]].append(ph)
 
         deleted = _rows(tx, "refresh/delete_records", sorted(old_owner), run=run)
         report.written["records_removed"] = len(deleted)
@@ -152,15 +169,16 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         all_records = [rec for recs in by_person.values() for rec in recs]
         _write(tx, "refresh/upsert_addresses",
                sorted(address_nodes(all_records).values(), key=lambda a: a["id"]), run=run)
-        report.written["records"] = _write(tx, "load/source_records",
-                                           [record_row(r, cfg) for r in new_records.values()], run=run)
-        _write(tx, "load/recorded_at", recorded_at, run=run)
         _write(tx, "load/lives_at", lives_at, run=run)
         _write(tx, "refresh/upsert_practitioners", practitioner_rows, run=run)
-        report.written["involvements"] = _write(tx, "load/involvements", inv_rows, run=run)
-        _write(tx, "refresh/upsert_phones", [{"number": n} for n in sorted({r["number"] for r in has_phone})],
-               run=run)
-        _write(tx, "load/has_phone", has_phone, run=run)
+        record_rows = []
+        for rec in sorted(new_records.values(), key=lambda r: r.key):
+            row = record_row(rec, cfg)
+            row.update(addresses=addresses_of.get(rec.key, []), involvements=involvements_of.get(rec.key, []),
+                       phones=phones_of.get(rec.key, []))
+            record_rows.append(row)
+        report.written["records"] = _write(tx, "refresh/records", record_rows, run=run)
+        report.written["involvements"] = len(inv_rows)
         if RELATIONSHIP_SOURCE in only:
             tx.run(query("refresh/delete_relationships"), run=run, sources=[RELATIONSHIP_SOURCE]).consume()
             every_lcs = {k: r for k, r in linked_records.items()
@@ -187,5 +205,6 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
             work(tx)
             tx.commit()
     report.timings["transaction"] = round(time.perf_counter() - t, 2)
+    report.timings.update({f"tx_{k.split('/')[-1]}": v for k, v in _step_seconds.items()})
     report.seconds = round(time.perf_counter() - started, 1)
     return report

@@ -147,6 +147,18 @@ def _clean_records(rows: pd.DataFrame) -> list[dict]:
     return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in recs]
 
 
+def waterfall_sample(raw_predictions: pd.DataFrame, cluster_threshold: float, band, n: int = 10) -> pd.DataFrame:
+    """A few scored pairs for the waterfall chart, every Splink column kept: uncertain ones first, then strong ones.
+    Taken right after prediction so the full-width predictions frame need not stay in memory."""
+    p = raw_predictions
+    if p is None or p.empty:
+        return pd.DataFrame()
+    lo, hi = band
+    strong = p[p["match_probability"] >= max(cluster_threshold, hi)].head(n // 2)
+    unsure = p[(p["match_probability"] >= lo) & (p["match_probability"] < hi)].head(n - len(strong))
+    return pd.concat([unsure, strong])
+
+
 def write_html_report(path: Path, linker, pred_sdf, raw_predictions: pd.DataFrame, records: pd.DataFrame,
                       report: dict, review: pd.DataFrame, sample_size: int = 10) -> list[str]:
     """One self-contained HTML page: run summary, match weights chart, waterfall charts for sample links (strong and
@@ -159,11 +171,8 @@ def write_html_report(path: Path, linker, pred_sdf, raw_predictions: pd.DataFram
     except Exception as exc:  # pragma: no cover - depends on the model state
         notes.append(f"match weights chart: {exc}")
     if raw_predictions is not None and not raw_predictions.empty:
-        p = raw_predictions
-        strong = p[p["match_probability"] >= report["thresholds"]["cluster"]].head(sample_size // 2)
-        lo, hi = report["review"]["band"]
-        unsure = p[(p["match_probability"] >= lo) & (p["match_probability"] < hi)].head(sample_size - len(strong))
-        sample = pd.concat([unsure, strong])
+        sample = waterfall_sample(raw_predictions, report["thresholds"]["cluster"], report["review"]["band"],
+                                  sample_size)
         if len(sample):
             try:
                 chart = linker.visualisations.waterfall_chart(_clean_records(sample), filter_nulls=False)

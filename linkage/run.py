@@ -28,7 +28,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from linkage import backends, model
 from linkage.cluster import Clusterer, person_id_for  # noqa: F401  (person_id_for is public API)
 from linkage.decisions import effective_decisions, load_decisions
-from linkage.explain import build_explanations, explanations_json, level_labels, write_html_report
+from linkage.explain import (build_explanations, explanations_json, level_labels, waterfall_sample,
+                             write_html_report)
 from linkage.identity import CHANGES_COLUMNS, ID_MAP_FILE, read_id_map, write_id_map
 from linkage.sources_config import SourcesConfig, load_sources, validate_extracts
 from linkage.standardise import (
@@ -315,7 +316,8 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
 
         # ---------------------------------------------------------------- cluster
         t = time.perf_counter()
-        raw_predictions = predictions  # every column Splink kept (for the waterfall charts)
+        # a few pairs with every column Splink kept, for the waterfall chart (the full-width frame is not kept)
+        raw_predictions = waterfall_sample(predictions, cluster_threshold, review_band) if html_report else None
         if not predictions.empty:
             predictions = predictions.rename(columns={"source_dataset_l": "source_l", "source_dataset_r": "source_r"})
         gamma_cols = [c for c in predictions.columns if c.startswith("gamma_")]

@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
@@ -72,6 +73,12 @@ def _static(directory: Path) -> StaticFiles:
     return StaticFiles(directory=directory, check_dir=False)
 
 
+def _compressed(directory: Path) -> GZipMiddleware:
+    """Static files gzipped. Only static files: compressing responses that carry secrets next to reflected input
+    (GraphQL, /session) would open them to BREACH-style attacks."""
+    return GZipMiddleware(_static(directory), minimum_size=1000)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
 
@@ -99,8 +106,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", GuardedGraphQL(graphql_app, authenticator), methods=["GET", "POST"]),
         *(Route(path, endpoint, methods=methods) for path, endpoint, methods in web_routes(settings, authenticator)),
         *ops_routes(),
-        Mount("/static", app=_static(WEB_CLIENT / "static"), name="static"),
-        Mount("/vendor", app=_static(NODE_MODULES), name="vendor"),
+        Mount("/static", app=_compressed(WEB_CLIENT / "static"), name="static"),
+        Mount("/vendor", app=_compressed(NODE_MODULES), name="vendor"),
         Mount("/assets", app=_static(NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets"), name="assets"),
     ]
     middleware = [

@@ -7,6 +7,7 @@ Prints one JSON object: people, records, seconds per stage, precision/recall/F1 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import sys
@@ -39,7 +40,8 @@ def main() -> int:
     if args.extracts is None:
         from demo_town.generate import generate_town
 
-        generate_town(people=args.people, seed=args.seed, out=extracts)
+        with contextlib.redirect_stdout(sys.stderr):  # the generator's summary line; stdout is the JSON only
+            generate_town(people=args.people, seed=args.seed, out=extracts)
     generate_s = time.perf_counter() - t
 
     out = args.work / f"linked-{args.people}-{args.seed}"

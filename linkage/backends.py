@@ -41,11 +41,25 @@ def get_db_api(engine: str = "duckdb", **options: Any):
 JAVA17_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 
 
+def _java_major(home: str) -> int | None:
+    """The major version of the JDK at `home` (from its `release` file), or None."""
+    try:
+        text = open(os.path.join(home, "release"), encoding="utf-8").read() if home else ""
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("JAVA_VERSION="):
+            v = line.split("=", 1)[1].strip('"')
+            head = v.split(".")[0]
+            return int(v.split(".")[1]) if head == "1" else int(head) if head.isdigit() else None
+    return None
+
+
 def local_spark_session(cores: int | None = None, driver_memory: str = "4g"):
     """A Spark session in local mode for one machine (Spark 4 needs Java 17+: JAVA_HOME is pointed at the machine's
     Java 17 when it is not set). Small shuffles: the defaults (200 partitions) are for clusters."""
-    if not os.environ.get("JAVA_HOME") and os.path.isdir(JAVA17_HOME):
-        os.environ["JAVA_HOME"] = JAVA17_HOME
+    if os.path.isdir(JAVA17_HOME) and _java_major(os.environ.get("JAVA_HOME", "")) not in (17, 21):
+        os.environ["JAVA_HOME"] = JAVA17_HOME  # unset, or a Java Spark 4.0 does not support (e.g. Temurin 25)
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 

@@ -11,7 +11,7 @@ import pytest
 
 from linkage.run import run_linkage
 
-pytest.importorskip("pyspark")
+pytest.importorskip("pyspark")  # the `spark` extra (also in `dev`)
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "demo_town" / "sources.yaml"
 
@@ -43,3 +43,11 @@ def test_spark_gives_the_same_clusters_as_duckdb(tmp_path):
     assert (m.match_probability_d.astype(float) - m.match_probability_s.astype(float)).abs().max() < 1e-6
     for c in [c for c in pa.columns if c.startswith("gamma_")]:
         assert (m[f"{c}_d"] == m[f"{c}_s"]).all(), c
+
+
+def test_spark_session_uses_a_supported_java(monkeypatch):
+    """Spark 4.0 runs on Java 17/21: an unset JAVA_HOME, or one naming Java 25, is pointed at Java 17."""
+    from linkage import backends
+
+    assert backends._java_major(backends.JAVA17_HOME) == 17
+    assert backends._java_major("") is None

@@ -38,9 +38,10 @@ class LiveStack:
         from family_context.dev_idp.client import token_for_role
 
         key = (role, scope)
-        if key not in self._tokens:
-            self._tokens[key] = token_for_role(self.settings.issuer, role, scope)
-        return self._tokens[key]
+        cached = self._tokens.get(key)
+        if cached is None or time.monotonic() - cached[1] > 600:  # the dev IdP's tokens live 15 minutes
+            cached = self._tokens[key] = (token_for_role(self.settings.issuer, role, scope), time.monotonic())
+        return cached[0]
 
     def post(self, query: str, variables: dict | None = None, *, role: str = "social_worker",
              token: str | None = None, anonymous: bool = False, headers: dict | None = None) -> httpx.Response:

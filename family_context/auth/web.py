@@ -19,6 +19,7 @@ import re
 import secrets
 import time
 import uuid
+from contextvars import ContextVar
 from typing import Any, Awaitable, Callable
 
 from authlib.integrations.starlette_client import OAuth, OAuthError
@@ -50,8 +51,15 @@ CSP_GRAPHIQL = ("default-src 'self'; script-src 'self' 'unsafe-inline' https:; s
                 "frame-ancestors 'none'")
 
 
+#: The request id of the request being handled (set by SecurityHeaders), so every refusal can carry it.
+REQUEST_ID: ContextVar[str | None] = ContextVar("family_context_request_id", default=None)
+
+
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+    extensions = {"code": code}
+    if REQUEST_ID.get():
+        extensions["requestId"] = REQUEST_ID.get()
+    return JSONResponse({"data": None, "errors": [{"message": message, "extensions": extensions}]},
                         status_code=status, headers={"Cache-Control": "no-store", **(headers or {})})
 
 
@@ -180,6 +188,7 @@ class SecurityHeaders:
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        REQUEST_ID.set(request_id)
         path = scope.get("path", "")
 
         async def send_with_headers(message: Message) -> None:

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 EXPLANATION_COLUMNS = ["person_id", "source_l", "record_id_l", "source_r", "record_id_r", "link", "joined",
@@ -80,11 +81,17 @@ def build_explanations(predictions: pd.DataFrame, pid_of: dict, joined: set, lab
         g, mw = f"gamma_{comp}", f"mw_{comp}"
         if g not in df.columns:
             continue
-        gam = df[g]
-        df[f"{comp}_level"] = [labels.get(comp, {}).get(int(x), str(x)) if pd.notna(x) else "" for x in gam]
+        gam = pd.to_numeric(df[g], errors="coerce").astype("float64").to_numpy()
+        lab = labels.get(comp, {})
+        df[f"{comp}_level"] = pd.Series(gam, index=df.index).map(
+            lambda x: "" if x != x else lab.get(int(x), str(int(x))))
         tf = df[f"mw_tf_adj_{comp}"].fillna(0.0) if f"mw_tf_adj_{comp}" in df.columns else 0.0
-        df[f"{comp}_weight"] = (df[mw] + tf).round(4) if mw in df.columns else None
-        df[f"{comp}_effect"] = [_effect(x, w) for x, w in zip(gam, df[f"{comp}_weight"])]
+        weight = (df[mw].astype("float64") + tf).round(4) if mw in df.columns else pd.Series(np.nan, index=df.index)
+        df[f"{comp}_weight"] = weight
+        w = weight.to_numpy(dtype="float64")
+        missing = np.isnan(gam) | (gam == -1)
+        df[f"{comp}_effect"] = np.select(
+            [missing, np.isnan(w), w > 0.05, w < -0.05], ["missing", "neutral", "agrees", "disagrees"], "neutral")
         cols += [f"{comp}_level", f"{comp}_weight", f"{comp}_effect"]
     df = df.sort_values(["person_id", "source_l", "record_id_l", "source_r", "record_id_r"], kind="stable")
     return df[cols].reset_index(drop=True)
@@ -99,17 +106,21 @@ def explanations_json(explanations: pd.DataFrame, members: dict[str, list], comp
         if len(ms) > 1:
             out[pid] = {"records": [{"source": s, "record_id": r} for s, r in sorted(ms)], "links": []}
     comps = [c for c in comparison_names if f"{c}_level" in explanations.columns]
-    for row in explanations.itertuples(index=False):
-        d = row._asdict()
-        link = {"records": [{"source": d["source_l"], "record_id": d["record_id_l"]},
-                            {"source": d["source_r"], "record_id": d["record_id_r"]}],
-                "how": d["link"], "joined": bool(d["joined"]),
-                "match_probability": _num(d["match_probability"]), "match_weight": _num(d["match_weight"]),
-                "comparisons": []}
-        if str(d["link"]) == "splink":
-            link["comparisons"] = [{"comparison": c, "level": d[f"{c}_level"], "match_weight": _num(d[f"{c}_weight"]),
-                                    "effect": d[f"{c}_effect"]} for c in comps]
-        out.setdefault(d["person_id"], {"records": [], "links": []})["links"].append(link)
+    e = explanations
+
+    def nums(col):
+        return [None if v != v else round(float(v), 4) for v in pd.to_numeric(e[col], errors="coerce").astype("float64")]
+
+    comp_cols = [list(zip(e[f"{c}_level"], nums(f"{c}_weight"), e[f"{c}_effect"])) for c in comps]
+    per_row_comps = list(zip(*comp_cols)) if comp_cols else [()] * len(e)
+    for pid, sl, rl, sr, rr, how, jn, p, w, cs in zip(
+            e["person_id"], e["source_l"], e["record_id_l"], e["source_r"], e["record_id_r"], e["link"], e["joined"],
+            nums("match_probability"), nums("match_weight"), per_row_comps):
+        link = {"records": [{"source": sl, "record_id": rl}, {"source": sr, "record_id": rr}],
+                "how": how, "joined": bool(jn), "match_probability": p, "match_weight": w,
+                "comparisons": [{"comparison": c, "level": lv, "match_weight": mw, "effect": ef}
+                                for c, (lv, mw, ef) in zip(comps, cs)] if how == "splink" else []}
+        out.setdefault(pid, {"records": [], "links": []})["links"].append(link)
     return {"prior_match_weight": prior_match_weight, "people": out}
 
 

@@ -12,47 +12,22 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
 from family_context import neo4j_server
 from family_context.settings import Settings
 from graph_loader.load import check_generation, console, new_run_id, write_quarantine
+from graph_loader.csv_load import ARRAY_DELIMITER, write_csv
 from graph_loader.migrations import apply_migrations
 from graph_loader.prepare import LoadReport, Prepared, prepare
 from linkage.sources_config import load_sources, validate_extracts
 
-ARRAY_DELIMITER = "\x1f"  # never in a name, address or detail; passed as U+001F
 
 
 class BulkImportError(RuntimeError):
     """neo4j-admin refused the import; the message carries its output."""
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        value = ARRAY_DELIMITER.join(str(v) for v in value)
-    elif isinstance(value, (date, datetime)):
-        value = value.isoformat()
-    # Always quoted: "" stays an empty string (as the transactional path stores it), an empty cell stays absent.
-    return '"' + str(value).replace('"', '""') + '"'
-
-
-def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(",".join(header) + "\n")
-        for row in rows:
-            handle.write(",".join(_cell(v) for v in row) + "\n")
-            count += 1
-    return count
 
 
 def write_import_files(prepared: Prepared, run: str, folder: Path) -> list[str]:
@@ -65,12 +40,12 @@ def write_import_files(prepared: Prepared, run: str, folder: Path) -> list[str]:
 
     def nodes(label: str, header: list[str], rows: Iterable[list[Any]]) -> None:
         path = folder / f"{label}.csv"
-        _write_csv(path, ["run", *header], ([run, *row] for row in rows))
+        write_csv(path, ["run", *header], ([run, *row] for row in rows))
         args.append(f"--nodes={label}={path}")
 
     def rels(rel_type: str, header: list[str], rows: Iterable[list[Any]]) -> None:
         path = folder / f"{rel_type}.csv"
-        _write_csv(path, header, rows)
+        write_csv(path, header, rows)
         args.append(f"--relationships={rel_type}={path}")
 
     nodes("Service", ["key:ID(Service)", "name", "system"],
@@ -97,9 +72,9 @@ def write_import_files(prepared: Prepared, run: str, folder: Path) -> list[str]:
           ([s[k] for k in ("source", "system", "file", "extracted_at", "coverage_from", "coverage_to", "rows_in",
                            "rows_loaded", "rows_quarantined")] for s in prepared.source_extracts))
     # The published pointer and the run's record are part of the import: the database starts published.
-    _write_csv(folder / "Published.csv", ["id", "run", "published_at:datetime"], [["graph", run, now]])
+    write_csv(folder / "Published.csv", ["id", "run", "published_at:datetime"], [["graph", run, now]])
     args.append(f"--nodes=Published={folder / 'Published.csv'}")
-    _write_csv(folder / "LoadRun.csv", ["id", "kind", "status", "started_at:datetime", "finished_at:datetime",
+    write_csv(folder / "LoadRun.csv", ["id", "kind", "status", "started_at:datetime", "finished_at:datetime",
                                         "counts", "sources:string[]"],
                [[run, "full", "complete", now, now, report.counts_json(),
                  sorted(s["source"] for s in prepared.source_extracts)]])

@@ -7,100 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from family_context.settings import PROJECT_ROOT
+from family_context.dev_idp import DEMO_USERS
+from tests.browser_support import axe, browser, give_purpose, new_page, shot, sign_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.integration
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-AXE = PROJECT_ROOT / "web_client" / "node_modules" / "axe-core" / "axe.min.js"
-TIMEOUT_MS = 60_000  # generous: the test machine is shared and sometimes very busy
-PASSWORDS = {"social.worker": "demo-social-worker", "team.manager": "demo-team-manager",
-             "massh.analyst": "demo-massh-analyst", "ig.reviewer": "demo-ig-reviewer",
-             "data.manager": "demo-data-manager"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium is not installed (`make browser` installs it)")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def new_page(browser, live_stack):
-    """new_page(username) -> a page in a fresh browser context, on the sign-in page; problems are collected."""
-    contexts = []
-
-    def make(accept_downloads: bool = False):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                      accept_downloads=accept_downloads)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        problems: list[str] = []
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}")
-                if not request.url.startswith("blob:") else None)
-        page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
-                if response.status >= 400 else None)
-        page.on("console", lambda message: problems.append(f"console: {message.text}"))
-        page.problems = problems  # type: ignore[attr-defined]
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page, live_stack, username: str) -> None:
-    page.goto(f"{live_stack.base_url}/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORDS[username])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_stack.base_url}/")
-    page.wait_for_selector("#app h1")
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def axe(page, live_stack, name: str) -> None:
-    """axe-core (WCAG 2.0-2.2 A and AA rules) on the page as it is: no serious or critical violation."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        # Served by the app from node_modules (a devDependency), so the page's strict CSP allows it.
-        page.add_script_tag(url=f"{live_stack.base_url}/vendor/axe-core/axe.min.js")
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert not bad, f"axe-core on {name}: {bad}"
-
-
-def give_purpose(page, label: str = "Deciding what to do with a new referral") -> None:
-    page.wait_for_selector("h1:has-text('Why are you looking at this record?')")
-    page.get_by_role("button", name=label).click()
-
-
-def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z]+", " ", text.casefold()).split())
 
 
 def test_journey_from_sign_in_to_the_contact_list(live_stack, demo_child, new_page):
@@ -329,7 +243,7 @@ def test_whole_journey_by_keyboard_alone(live_stack, demo_child, new_page):
     tab_to("el.id === 'username'")
     kb.type("social.worker")
     tab_to("el.id === 'password'")
-    kb.type(PASSWORDS["social.worker"])
+    kb.type(DEMO_USERS["social.worker"].password)
     kb.press("Enter")
     page.wait_for_selector("h1:has-text('Find a person')")
 

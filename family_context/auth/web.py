@@ -22,12 +22,14 @@ import uuid
 from contextvars import ContextVar
 from typing import Any, Awaitable, Callable
 
+import anyio
 from authlib.integrations.starlette_client import OAuth, OAuthError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from family_context.audit.collector import PURPOSES
+from family_context.audit.collector import NOT_GIVEN, PURPOSES, AuditEvent
+from family_context.audit.store import AuditWriteError
 from family_context.auth.principal import Principal, principal_from_claims
 from family_context.auth.ratelimit import RateLimiter
 from family_context.auth.tokens import InvalidToken, TokenValidator
@@ -265,6 +267,13 @@ def web_routes(settings: Settings, authenticator: Authenticator) -> list[tuple[s
             return HTMLResponse(_page("Sign-in failed", 'Sign-in did not complete. <a href="/login">Try again</a>.'),
                                 400)
         principal = principal_from_claims(claims, settings, via="session")
+        try:
+            await _audit_sign_in(request, principal)
+        except AuditWriteError:
+            # No session without its audit row: a sign-in that is not recorded is not allowed to happen.
+            log.error("request %s: sign-in refused, the audit trail cannot be written", request.state.request_id)
+            return HTMLResponse(_page("Sign-in is not available",
+                                      "Sign-in cannot be recorded at the moment. Try again in a minute."), 503)
         destination = _safe_next(request.session.get("next"))
         request.session.clear()  # a fresh session (and CSRF token) for the signed-in user: no session fixation
         request.session.update({
@@ -315,6 +324,20 @@ def web_routes(settings: Settings, authenticator: Authenticator) -> list[tuple[s
 
     return [("/login", login, ["GET"]), ("/callback", callback, ["GET"]), ("/logout", logout, ["GET"]),
             ("/session", session, ["GET"]), ("/session/purpose", purpose, ["POST"])]
+
+
+async def _audit_sign_in(request: Request, principal: Principal) -> None:
+    """One `sign_in` event per completed browser sign-in (usage reports count them): who, roles, team, when and
+    the request id, never a token or claim beyond those. An account with no Family Context role is recorded as
+    `no_role` (it gets a session but every query is refused), so it is not counted as a sign-in to the service."""
+    store = getattr(request.app.state, "audit", None)
+    if store is None:  # an app without an audit store (never the served app: its lifespan opens one)
+        return
+    event = AuditEvent("sign_in", "ok" if principal.roles else "no_role", request_id=request.state.request_id,
+                       actor=principal.subject, roles=principal.roles, actor_name=principal.name,
+                       client_id=principal.client_id, team=principal.team, via="session", operation="sign_in",
+                       purpose=NOT_GIVEN)
+    await anyio.to_thread.run_sync(store.append, [event])
 
 
 def _page(title: str, body: str) -> str:

@@ -4,7 +4,8 @@ Reads the append-only audit database (family_context/audit/store.py, var/audit/a
 read-only connection: nothing here can write to it. The figures are about staff activity, never about families:
 no person ids or names leave this module, only counts.
 
-- sign_ins: `sign_in` events (the web sign-in records one per completed sign-in);
+- sign_ins: `sign_in` events with outcome `ok` (family_context/auth/web.py records one per completed browser
+  sign-in; an account without a Family Context role is recorded as `no_role` and not counted);
 - searches: `search` events;
 - people_viewed: person ids named by `person_viewed` events (a person opened twice counts twice; `distinct_people`
   counts each person once per row of the report);
@@ -104,8 +105,9 @@ def usage(path: Path, since: date, until: date, by: str, team: Optional[str] = N
         return []
     try:
         events = db.execute(
-            f"SELECT {key} AS k, {label}, {team_col}, sum(e.event = 'sign_in'), sum(e.event = 'search'), "
-            f"count(DISTINCT e.actor) FROM audit_event e WHERE {where} GROUP BY k ORDER BY k", params).fetchall()
+            f"SELECT {key} AS k, {label}, {team_col}, sum(e.event = 'sign_in' AND e.outcome = 'ok'), "
+            f"sum(e.event = 'search'), count(DISTINCT e.actor) FROM audit_event e WHERE {where} "
+            "GROUP BY k ORDER BY k", params).fetchall()
         people = {r[0]: (r[1], r[2]) for r in db.execute(
             f"SELECT {key} AS k, count(*), count(DISTINCT s.person_id) FROM audit_event e "
             f"JOIN audit_subject s ON s.seq = e.seq WHERE e.event = 'person_viewed' AND {where} GROUP BY k",

@@ -180,11 +180,17 @@ def test_garbage_bodies_never_cause_a_server_error(live_stack, body, content_typ
     if content_type:
         headers["Content-Type"] = content_type
     response = httpx.post(f"{live_stack.base_url}/graphql", content=body, headers=headers, timeout=60)
-    if response.status_code == 500 and content_type == "application/json" and not body.lstrip().startswith(b"{"):
-        pytest.xfail("a JSON body that is not an object (e.g. `0`, `[]`, `\"x\"`) gives a 500 from the GraphQL "
-                     "view: reported to the security/API engineers (issues 5/6)")
     assert response.status_code < 500, response.text[:300]
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("body", [b"0", b"[]", b'"x"', b"null", b"true", b'[{"query": "{ me { name } }"}]'])
+def test_a_json_body_that_is_not_an_object_is_a_clear_400(live_stack, body):
+    response = httpx.post(f"{live_stack.base_url}/graphql", content=body, timeout=30,
+                          headers={"Authorization": f"Bearer {live_stack.token('social_worker')}",
+                                   "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "must be a JSON object" in response.text
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])

@@ -120,6 +120,17 @@ class Authenticator:
         return {own, self.settings.app_url}
 
 
+def _is_json_object_or_not_json(text: str, content_type: str) -> bool:
+    """False only for a JSON body that parses to something other than an object; what does not parse is left to
+    the GraphQL view, which answers it with its own 400."""
+    if not content_type.split(";")[0].strip().lower().endswith("json"):
+        return True
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return True
+
+
 class GuardedGraphQL:
     """/graphql behind sign-in: POST needs a principal (bearer, or session + CSRF); GET only serves GraphiQL."""
 
@@ -156,9 +167,15 @@ class GuardedGraphQL:
                 break
         body = b"".join(chunks)
         try:
-            body.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             await _error(400, "BAD_REQUEST", "The request body must be UTF-8 JSON")(scope, receive, send)
+            return
+        if not _is_json_object_or_not_json(text, request.headers.get("content-type", "")):
+            # Strawberry expects an object; `0`, `[]` or `"x"` would otherwise fail inside the view (a 500), and a
+            # list would be a batch, which is off.
+            await _error(400, "BAD_REQUEST", "The request body must be a JSON object with a query")(scope, receive,
+                                                                                                   send)
             return
         replayed = False
 

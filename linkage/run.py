@@ -35,7 +35,9 @@ from linkage.sources_config import SourcesConfig, load_sources, validate_extract
 from linkage.standardise import (
     MATCH_COLUMNS,
     STANDARDISED_COLUMNS,
-    read_extract,
+    BadRow,
+    clean_text,
+    read_extract_rows,
     standardise_phone,
     standardise_source,
 )
@@ -68,14 +70,17 @@ def _s(v: Any) -> str:
     return v if isinstance(v, str) else ""
 
 
-def _fill_phones(records: pd.DataFrame, cfg: SourcesConfig, extracts: Path) -> int:
-    """Fill each record's blank phone with its most recently updated number from the contact numbers file."""
+def _fill_phones(records: pd.DataFrame, cfg: SourcesConfig, extracts: Path) -> tuple[int, int]:
+    """Fill each record's blank phone with its most recently updated number from the contact numbers file.
+    Returns (phones filled, malformed contact-number rows left out)."""
     cn = cfg.contact_numbers
     if cn is None or records.empty:
-        return 0
-    df = read_extract(extracts / cn.file)
+        return 0, 0
+    # a malformed contact-number row only loses a phone number: it is left out (counted in the report)
+    contact = read_extract_rows(extracts / cn.file, cn.file)
+    df = contact.frame
     if df.empty:
-        return 0
+        return 0, len(contact.bad_rows)
     df = df.rename(columns={cn.source: "source", cn.record_id: "record_id", cn.phone: "_phone",
                             cn.updated_at: "_updated"})
     df["_phone"] = df["_phone"].map(standardise_phone)
@@ -84,18 +89,27 @@ def _fill_phones(records: pd.DataFrame, cfg: SourcesConfig, extracts: Path) -> i
     merged = records[["source", "record_id"]].merge(latest, on=["source", "record_id"], how="left")
     fill = (records["phone"].values == "") & merged["_phone"].notna().values
     records.loc[fill, "phone"] = merged.loc[fill, "_phone"].values
-    return int(fill.sum())
+    return int(fill.sum()), len(contact.bad_rows)
 
 
 PARALLEL_MIN_ROWS = 60_000  # a source this big is standardised in chunks, one process per core
 MAX_STANDARDISE_WORKERS = 8
 
 
-def _standardise(raw: pd.DataFrame, src, workers: int):
+def _bad_row_quarantine(src, header: list[str], bad: BadRow) -> dict:
+    """A quarantine entry for a row with a wrong number of fields; its record id when the row still holds it."""
+    names = [h.strip() for h in header]
+    idx = [names.index(c) for c in src.record_id]
+    rid = "-".join(clean_text(bad.fields[i]) for i in idx) if all(i < len(bad.fields) for i in idx) else ""
+    return {"source": src.name, "file": src.file, "row_number": bad.row_number, "record_id": rid,
+            "reason": bad.reason}
+
+
+def _standardise(raw: pd.DataFrame, src, workers: int, row_numbers=None):
     """standardise_source, in chunks on several processes for a big extract. Record ids repeated across chunks are
     quarantined as duplicates afterwards, as one pass would (the first occurrence wins)."""
     if workers < 2 or len(raw) < PARALLEL_MIN_ROWS:
-        return standardise_source(raw, src)
+        return standardise_source(raw, src, row_numbers=row_numbers)
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -105,7 +119,8 @@ def _standardise(raw: pd.DataFrame, src, workers: int):
     size = -(-len(raw) // workers)
     today = datetime.now().date()
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        futures = [pool.submit(standardise_source, raw.iloc[i:i + size], src, today=today, start=i + 1)
+        futures = [pool.submit(standardise_source, raw.iloc[i:i + size], src, today=today, start=i + 1,
+                               row_numbers=None if row_numbers is None else row_numbers[i:i + size])
                    for i in range(0, len(raw), size)]
         parts = [f.result() for f in futures]
     seen: set[str] = set()
@@ -240,20 +255,27 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         task = progress.add_task("Standardising", total=len(cfg.sources))
         workers = min(os.cpu_count() or 1, MAX_STANDARDISE_WORKERS)
         for src in cfg.sources:
-            raw = read_extract(extracts / src.file)
-            res = _standardise(raw, src, workers)
+            extract = read_extract_rows(extracts / src.file, src.file)
+            raw = extract.frame
+            res = _standardise(raw, src, workers, extract.row_numbers if extract.bad_rows else None)
+            source_quarantine = res.quarantine
+            if extract.bad_rows:
+                source_quarantine = sorted(source_quarantine + [_bad_row_quarantine(src, extract.header, b)
+                                                                for b in extract.bad_rows],
+                                           key=lambda q: q["row_number"])
             reasons: dict[str, int] = defaultdict(int)
-            for q in res.quarantine:
+            for q in source_quarantine:
                 reasons[q["reason"]] += 1
-            per_source[src.name] = {"system": src.system, "file": src.file, "rows_in": len(raw),
-                                    "quarantined": len(res.quarantine), "quarantine_reasons": dict(reasons),
+            per_source[src.name] = {"system": src.system, "file": src.file,
+                                    "rows_in": len(raw) + len(extract.bad_rows),
+                                    "quarantined": len(source_quarantine), "quarantine_reasons": dict(reasons),
                                     "warnings": res.warnings}
-            quarantine.extend(res.quarantine)
+            quarantine.extend(source_quarantine)
             warning_examples.extend(res.warning_examples)
             frames.append(res.records)
             progress.advance(task)
         records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        phones_filled = _fill_phones(records, cfg, extracts)
+        phones_filled, contact_rows_malformed = _fill_phones(records, cfg, extracts)
         timings["standardise"] = time.perf_counter() - t
 
         # ---------------------------------------------------------------- exact links
@@ -470,6 +492,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         "quarantined": len(quarantine),
         "linked": int(len(records)),
         "phones_filled_from_contact_numbers": phones_filled,
+        "contact_number_rows_malformed": contact_rows_malformed,
         "exact_links": len(exact),
         "pairs_scored": int((predictions["link"] == "splink").sum()),
         "pairs_at_or_above_cluster_threshold": int((predictions["match_probability"] >= cluster_threshold).sum()),

@@ -226,13 +226,50 @@ def load_sources(path: Path | str) -> SourcesConfig:
     return SourcesConfig(sources=sources, contact_numbers=contact, path=path)
 
 
+ENCODING_CHECK_BLOCK = 1 << 22  # bytes decoded at a time: a 200 MB extract is checked without holding it in memory
+
+
+def encoding_problem(path: Path | str, name: str | None = None) -> str | None:
+    """None when the file is UTF-8 text (a byte-order mark is allowed); otherwise a message naming the file, the line
+    and the byte offset of the first byte that is not UTF-8 -- never the bytes themselves (they may be personal data).
+
+    Extracts saved as Latin-1 / Windows-1252 ("Jönes" as one byte 0xF6) are the usual cause."""
+    path = Path(path)
+    name = name or path.name
+    offset = 0  # file offset of buf[0]
+    lines_before = 0  # line breaks before buf[0]
+    carry = b""
+    with path.open("rb") as f:
+        while True:
+            block = f.read(ENCODING_CHECK_BLOCK)
+            buf = carry + block
+            if not buf:
+                return None
+            carry = b""
+            try:
+                buf.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.reason == "unexpected end of data" and block:
+                    # a character split across two blocks: check it with the next block
+                    carry, buf = buf[exc.start:], buf[:exc.start]
+                else:
+                    line = lines_before + buf.count(b"\n", 0, exc.start) + 1
+                    return (f"{name}: not UTF-8 text at line {line} (byte {offset + exc.start}); "
+                            "save the extract as UTF-8 (it looks like Latin-1/Windows-1252)")
+            lines_before += buf.count(b"\n")
+            offset += len(buf)
+            if not block:
+                return None
+
+
 def read_header(path: Path) -> list[str]:
     with path.open(newline="", encoding="utf-8-sig") as f:
         return [h.strip() for h in next(csv.reader(f), [])]
 
 
 def check_extracts(cfg: SourcesConfig, extracts: Path | str) -> list[str]:
-    """Every problem with the extracts folder against the config: missing files, missing columns (named)."""
+    """Every problem with the extracts folder against the config: missing files, files that are not UTF-8 (named
+    with the line), missing columns (named). Reads every file once in full for the encoding check."""
     extracts = Path(extracts)
     problems: list[str] = []
     if not extracts.is_dir():
@@ -244,6 +281,10 @@ def check_extracts(cfg: SourcesConfig, extracts: Path | str) -> list[str]:
         p = extracts / file
         if not p.is_file():
             problems.append(f"missing file: {p}")
+            continue
+        bad_encoding = encoding_problem(p, file)
+        if bad_encoding:
+            problems.append(bad_encoding)
             continue
         header = read_header(p)
         for c in cols:

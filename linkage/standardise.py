@@ -6,15 +6,20 @@ All functions are pure and backend independent; `standardise_source` applies a s
 """
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
-from linkage.sources_config import DEFAULT_SEX_MAP, SourceConfig
+from linkage.sources_config import DEFAULT_SEX_MAP, SourceConfig, SourceConfigError, encoding_problem
 
 # ---------------------------------------------------------------------------------------------------------- names
 
@@ -533,17 +538,102 @@ class StandardiseResult:
     warning_examples: list[dict] = field(default_factory=list)
 
 
-def read_extract(path) -> pd.DataFrame:
-    """Every column as text, blanks as "" (never NaN, and 'NA' stays 'NA')."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+@dataclass(frozen=True)
+class BadRow:
+    """A row whose number of fields differs from the header's (a truncated last line, a stray comma)."""
+
+    row_number: int  # data rows counted from 1, header excluded (as in quarantine.csv)
+    fields: tuple[str, ...]  # as parsed, to recover the record id; never logged
+    expected: int
+    actual: int
+
+    @property
+    def reason(self) -> str:
+        return ("truncated row: fewer fields than the header" if self.actual < self.expected
+                else "malformed row: more fields than the header")
+
+
+@dataclass
+class Extract:
+    frame: pd.DataFrame  # the well-formed rows; every column text, blanks "" (never NaN; 'NA' stays 'NA')
+    row_numbers: np.ndarray  # data row number of each frame row (1 = first row after the header)
+    bad_rows: list[BadRow]  # rows with a wrong number of fields, left out of `frame` (to be quarantined)
+    header: list[str]
+
+
+def _raw_header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return next(csv.reader(f), [])
+
+
+def read_extract_rows(path: Path | str, name: str | None = None) -> Extract:
+    """Read an extract as text. Raises SourceConfigError naming the file (and line/byte) when it is not UTF-8 or has
+    no header; rows with more or fewer fields than the header come back in `bad_rows` with their row number.
+
+    pyarrow parses on every core; the rare file with bad rows is re-read with the csv module, which numbers rows
+    exactly even when a quoted value spans lines."""
+    path = Path(path)
+    name = name or path.name
+    try:
+        header = _raw_header(path)
+    except UnicodeDecodeError:
+        header = []
+    if not header:
+        raise SourceConfigError([encoding_problem(path, name) or f"{name}: empty file (no header row)"])
+    seen_bad = []
+
+    def on_bad(_row) -> str:
+        seen_bad.append(1)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid as exc:
+        # Arrow's own message may quote the offending text (personal data): name file, line and byte instead
+        raise SourceConfigError([encoding_problem(path, name) or f"{name}: not a readable CSV file"]) from exc
+    if not seen_bad:
+        frame = table.to_pandas()
+        frame.columns = header
+        return Extract(frame, np.arange(1, len(frame) + 1), [], header)
+    del table
+    good: list[list[str]] = []
+    numbers: list[int] = []
+    bad: list[BadRow] = []
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        n = 0
+        for fields in reader:
+            if not fields:  # a blank line is not a row (pandas and pyarrow skip it too)
+                continue
+            n += 1
+            if len(fields) == len(header):
+                good.append(fields)
+                numbers.append(n)
+            else:
+                bad.append(BadRow(n, tuple(fields), len(header), len(fields)))
+    frame = pd.DataFrame(good, columns=header, dtype=str) if good else pd.DataFrame({c: pd.Series(dtype=str) for c in header})
+    return Extract(frame, np.asarray(numbers, dtype=np.int64), bad, header)
+
+
+def read_extract(path: Path | str) -> pd.DataFrame:
+    """Every column as text, blanks as "" (never NaN, and 'NA' stays 'NA'). Rows with a wrong number of fields are
+    left out: use read_extract_rows to quarantine them."""
+    return read_extract_rows(path).frame
 
 
 def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | None = None,
-                       start: int = 1) -> StandardiseResult:
+                       start: int = 1, row_numbers: "np.ndarray | list[int] | None" = None) -> StandardiseResult:
     """Apply a source's mapping row by row. Quarantines rows with no record id, a duplicate record id, or no usable
     name; blanks (with a warning) a DOB that cannot be a real date of birth, an invalid NHS number or UPN.
 
-    `start`: the row number of the frame's first row (a chunk of a bigger extract)."""
+    `start`: the row number of the frame's first row (a chunk of a bigger extract); `row_numbers`: each row's number
+    when some rows of the file were left out (Extract.row_numbers)."""
     today = today or date.today()
     df = df.rename(columns=lambda c: c.strip())
     out: list[dict] = []
@@ -563,7 +653,8 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
     sex_map = src.sex.values if src.sex else {}
     needed = src.required_columns()
     columns = [df[c].tolist() for c in needed]
-    for i, values in enumerate(zip(*columns), start=start):
+    numbers = row_numbers if row_numbers is not None else range(start, start + len(df))
+    for i, values in zip((int(n) for n in numbers), zip(*columns)):
         row = dict(zip(needed, values))
         rid = "-".join(clean_text(row[c]) for c in src.record_id)
         if any(not clean_text(row[c]) for c in src.record_id):

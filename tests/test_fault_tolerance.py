@@ -192,14 +192,17 @@ def test_unusable_extracts_are_refused_before_any_work_naming_file_and_column(tm
     assert not (out / "clusters.csv").exists()
 
 
-def test_an_extract_in_the_wrong_encoding_is_refused_naming_the_file(tmp_path):
+def test_an_extract_in_the_wrong_encoding_is_refused_naming_the_file_and_line(tmp_path):
     extracts = _broken(tmp_path, "encoding")
+    first_jones = next(i for i, line in enumerate((SMALL / "health.csv").read_text(encoding="utf-8").splitlines(), 1)
+                       if "Jones" in line)
     result = _link(extracts, tmp_path / "linked")
     assert result.exit_code != 0
     message = _message(result)
-    if "health.csv" not in message:
-        pytest.xfail(f"linkage reports a wrong encoding without naming the file: {message.strip()[:160]!r} "
-                     "(linkage/standardise.py read_extract; issue 3)")
+    assert "health.csv" in message and "not UTF-8" in message, message
+    assert f"line {first_jones} " in message, message
+    assert "J\ufffdnes" not in message and "Jönes" not in message  # no personal data in the error
+    assert "Traceback" not in result.output
     assert not (tmp_path / "linked" / "clusters.csv").exists()
 
 
@@ -245,7 +248,7 @@ def test_a_future_date_of_birth_is_blanked_with_a_warning_and_the_row_kept(tmp_p
     assert health["rows_in"] == len(_read(extracts / "health.csv")) == health["linked"]
 
 
-def test_a_truncated_last_line_is_not_lost(tmp_path):
+def test_a_truncated_last_line_is_quarantined_naming_file_and_row_and_nothing_is_lost(tmp_path):
     extracts = _broken(tmp_path, "truncated_last_line")
     out = tmp_path / "linked"
     result = _link(extracts, out)
@@ -253,12 +256,15 @@ def test_a_truncated_last_line_is_not_lost(tmp_path):
     report = json.loads((out / "run_report.json").read_text())
     _balanced(report)
     health = report["sources"]["health"]
-    assert health["rows_in"] == len(_read(SMALL / "health.csv"))
-    flagged = sum(health["quarantine_reasons"].values()) + sum(
-        n for reason, n in health["warnings"].items() if "field" in reason or "truncat" in reason)
-    if not flagged:
-        pytest.xfail("linkage accepts a short (truncated) last row silently, without a warning or quarantine "
-                     "(issue 3)")
+    original = _read(SMALL / "health.csv")
+    assert health["rows_in"] == len(original)
+    assert health["quarantine_reasons"] == {"truncated row: fewer fields than the header": 1}
+    quarantined = [q for q in _read(out / "quarantine.csv") if q["source"] == "health"]
+    assert quarantined == [{"source": "health", "file": "health.csv", "row_number": str(len(original)),
+                            "record_id": original[-1]["nhs_number"],
+                            "reason": "truncated row: fewer fields than the header"}]
+    linked = {c["record_id"] for c in _read(out / "clusters.csv") if c["source"] == "health"}
+    assert original[-1]["nhs_number"] not in linked and original[-2]["nhs_number"] in linked
 
 
 @pytest.mark.parametrize("how, file", [("missing_column", "probation.csv"), ("encoding", "health.csv"),
@@ -276,7 +282,6 @@ def test_a_load_from_broken_extracts_is_refused_and_the_published_graph_is_uncha
     assert after.published_run == before.published_run
     assert after.counts == before.counts
     assert not any(r["status"] == "running" for r in after.recent_runs)
-    if how == "encoding" and file not in str(refused.value):
-        pytest.xfail(f"the load's extract check reports a wrong encoding without naming the file "
-                     f"({type(refused.value).__name__}; linkage/sources_config.py check_extracts; issue 3)")
     assert file in str(refused.value), f"{type(refused.value).__name__}: {refused.value}"
+    if how == "encoding":
+        assert "not UTF-8" in str(refused.value) and "line " in str(refused.value), str(refused.value)

@@ -198,6 +198,32 @@ def test_missing_file_is_named(tmp_path):
         run_linkage(extracts=ext, sources=SOURCES, out=tmp_path / "out", quiet=True)
 
 
+def test_extract_in_the_wrong_encoding_is_named_with_its_line_before_any_work(tmp_path):
+    ext = tmp_path / "extracts"
+    shutil.copytree(SMALL, ext)
+    lines = (SMALL / "probation.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    # a Windows-1252 character late in the file, after the first 4 MB block boundary would be for a big file
+    lines[3] = lines[3].replace(",", ",Caf\xe9 ", 1)
+    (ext / "probation.csv").write_bytes("".join(lines).encode("cp1252"))
+    problems = check_extracts(load_sources(SOURCES), ext)
+    assert problems == [problems[0]] and problems[0].startswith("probation.csv: not UTF-8 text at line 4 (byte ")
+    with pytest.raises(SourceConfigError, match="probation.csv: not UTF-8 text at line 4"):
+        run_linkage(extracts=ext, sources=SOURCES, out=tmp_path / "out", quiet=True)
+    assert not (tmp_path / "out" / "clusters.csv").exists()
+
+
+def test_utf8_character_split_across_read_blocks_is_not_an_encoding_error(tmp_path, monkeypatch):
+    import linkage.sources_config as sc
+
+    monkeypatch.setattr(sc, "ENCODING_CHECK_BLOCK", 7)  # "Zoë" and "Jönes" straddle block ends somewhere
+    f = tmp_path / "x.csv"
+    f.write_text("id,name\n1,Zoë Jönes\n2,Siân Ó Briain\n", encoding="utf-8")
+    assert sc.encoding_problem(f) is None
+    f.write_bytes("id,name\n1,Zoë\n2,J".encode() + b"\xf6nes\n")
+    assert sc.encoding_problem(f) == ("x.csv: not UTF-8 text at line 3 (byte 18); save the extract as UTF-8 "
+                                      "(it looks like Latin-1/Windows-1252)")
+
+
 def test_bad_sources_file_is_named(tmp_path):
     bad = tmp_path / "sources.yaml"
     bad.write_text("sources:\n  - name: lcs\n    system: LCS\n    file: x.csv\n    record_id: id\n    frist_name: a\n"

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from linkage.sources_config import DateField, SexField, SourceConfig
+from linkage.sources_config import DateField, SexField, SourceConfig, SourceConfigError
 from linkage.standardise import (
     DateProblem,
     address_key,
@@ -14,6 +14,8 @@ from linkage.standardise import (
     display_name,
     nhs_number_is_valid,
     parse_date,
+    read_extract,
+    read_extract_rows,
     soundex,
     standardise_address,
     standardise_name,
@@ -216,3 +218,35 @@ def test_ambiguous_short_form_without_sex_keeps_both_readings():
     assert (r.loc["1", "first_name_std"], r.loc["1", "alt_first_name_std"]) == ("daniel", "danielle")
     assert (r.loc["2", "first_name_std"], r.loc["2", "alt_first_name_std"]) == ("samuel", "samantha")
     assert r.loc["1", "first_name"] == "Danny"  # display keeps what was written
+
+
+# ------------------------------------------------------------------------------------------------ reading extracts
+def test_read_extract_keeps_every_value_as_text(tmp_path):
+    f = tmp_path / "x.csv"
+    f.write_bytes("\ufeffid,name,nhs\n007,NA,\n008,\"Smith, Jo\nline two\",0123\n".encode("utf-8"))
+    df = read_extract(f)
+    assert list(df.columns) == ["id", "name", "nhs"]
+    assert df.to_dict("records") == [{"id": "007", "name": "NA", "nhs": ""},
+                                     {"id": "008", "name": "Smith, Jo\nline two", "nhs": "0123"}]
+
+
+def test_read_extract_refuses_a_latin1_file_naming_file_and_line(tmp_path):
+    f = tmp_path / "health.csv"
+    f.write_bytes("id,name\n1,Jones\n2,Jönes\n".encode("latin-1"))
+    with pytest.raises(SourceConfigError) as err:
+        read_extract(f)
+    assert str(err.value).startswith("health.csv: not UTF-8 text at line 3 (byte 19)")
+    assert "nes" not in str(err.value)  # the value is not repeated (personal data)
+
+
+def test_rows_with_the_wrong_number_of_fields_are_set_aside_with_their_row_number(tmp_path):
+    f = tmp_path / "health.csv"
+    f.write_text('id,name,dob\n1,Ann,2001-01-01\n2,"Bo\nb",2002-02-02\n3,Cy\n\n4,Di,2004-04-04,extra\n5,Ed,'
+                 '2005-05-05\n6,"Fa', encoding="utf-8")
+    ext = read_extract_rows(f)
+    assert ext.frame["id"].tolist() == ["1", "2", "5"]
+    assert ext.row_numbers.tolist() == [1, 2, 5]
+    assert [(b.row_number, b.fields[0], b.reason) for b in ext.bad_rows] == [
+        (3, "3", "truncated row: fewer fields than the header"),
+        (4, "4", "malformed row: more fields than the header"),
+        (6, "6", "truncated row: fewer fields than the header")]

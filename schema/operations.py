@@ -17,14 +17,20 @@ from strawberry.types import Info
 
 from family_context.ops import usage as usage_mod
 from family_context.ops.reports import CATEGORIES, MAX_QUEUE, OUTCOMES, ProblemReport, ReportError
+from family_context.ops import review as review_mod
 from family_context.ops.usage import UsageError
+from linkage.decisions import Decision
 from resolvers import operations as ops
+from resolvers import review_queue
 from schema.permissions import POLICY, PUBLIC, SUBJECT_TYPES, Rule, _fields
 
 REPORTERS = Rule("report_problem", ("social_worker", "team_manager", "massh_analyst", "data_manager"), (),
                  "Tell the data manager that information shown about a person is wrong")
 DATA_MANAGER = Rule("data_quality", ("data_manager",), (),
                     "Work the queue of data-quality reports and record the outcome")
+MATCH_REVIEW = Rule("match_review", ("data_manager",), (),
+                    "Review uncertain matches and record link decisions: record keys, probabilities and "
+                    "comparison levels, no names or dates")
 USAGE = Rule("usage", ("team_manager", "ig_reviewer", "data_manager"), (),
              "Usage figures (counts only): team managers their own team, the service owner and IG reviewers all")
 
@@ -119,6 +125,84 @@ class LinkDecisionInput:
     record_b: str
 
 
+@strawberry.enum(description="Which pairs of the match review queue to list.")
+class MatchReviewStatus(Enum):
+    PENDING = "pending"
+    DECIDED = "decided"
+    ALL = "all"
+
+
+@strawberry.enum(description="A data manager's answer on a pair of records.")
+class MatchVerdict(Enum):
+    SAME = "same"
+    DIFFERENT = "different"
+
+
+@strawberry.type(description="One source record of a pair under review: where it comes from and whose it is now.")
+class MatchReviewRecord:
+    source: str
+    record_id: str
+    person_id: strawberry.ID = strawberry.field(description="The person the record belongs to in that linkage run.")
+
+
+@strawberry.type(description="How one comparison came out for a pair (level label and weight, never the values).")
+class MatchComparison:
+    comparison: str
+    level: str
+    match_weight: Optional[float]
+    effect: str = strawberry.field(description="agrees, disagrees, neutral or missing.")
+
+
+@strawberry.type(description="A human decision on a pair; it applies from the next linkage run.")
+class MatchDecision:
+    decision: str = strawberry.field(description="same or different.")
+    decided_at: str
+    decided_by: str
+
+    @classmethod
+    def of(cls, d: Decision) -> "MatchDecision":
+        return cls(decision=d.decision, decided_at=d.decided_at, decided_by=d.decided_by)
+
+
+@strawberry.type(description="Two records whose best match fell in the uncertain band of the latest linkage run.")
+class MatchReviewPair:
+    id: strawberry.ID = strawberry.field(description="SOURCE:RECORD|SOURCE:RECORD.")
+    reason: str
+    reason_label: str
+    match_probability: float
+    match_weight: Optional[float]
+    linked_now: bool = strawberry.field(description="Whether the run put the two records in one person.")
+    record_a: MatchReviewRecord
+    record_b: MatchReviewRecord
+    comparisons: list[MatchComparison]
+    decision: Optional[MatchDecision] = strawberry.field(
+        description="The decision recorded since the run, if any (applies at the next linkage run).")
+
+    @classmethod
+    def of(cls, p: review_mod.ReviewPair, d: Optional[Decision]) -> "MatchReviewPair":
+        return cls(id=strawberry.ID(p.id), reason=p.reason, reason_label=p.reason_label,
+                   match_probability=p.match_probability, match_weight=p.match_weight,
+                   linked_now=p.person_a == p.person_b,
+                   record_a=MatchReviewRecord(source=p.source_a, record_id=p.record_a,
+                                              person_id=strawberry.ID(p.person_a)),
+                   record_b=MatchReviewRecord(source=p.source_b, record_id=p.record_b,
+                                              person_id=strawberry.ID(p.person_b)),
+                   comparisons=[MatchComparison(comparison=c.name, level=c.level, match_weight=c.match_weight,
+                                                effect=c.effect) for c in p.comparisons],
+                   decision=MatchDecision.of(d) if d else None)
+
+
+@strawberry.type(description="A page of the match review queue, highest match probability first.")
+class MatchReviewPage:
+    pairs: list[MatchReviewPair]
+    total: int = strawberry.field(description="Pairs matching the status filter.")
+    pending: int = strawberry.field(description="Pairs of the run with no decision yet.")
+    next_after: Optional[int] = strawberry.field(description="Pass as `after` for the next page; null on the last.")
+    run_at: Optional[str] = strawberry.field(description="When the linkage run was made (null: no run found).")
+    band_low: Optional[float]
+    band_high: Optional[float]
+
+
 def _check_first(first: int) -> None:
     if not 1 <= first <= MAX_QUEUE:
         raise GraphQLError(f"first must be between 1 and {MAX_QUEUE}", extensions={"code": "BAD_USER_INPUT"})
@@ -160,6 +244,22 @@ class OperationsQuery:
                            by_team=[UsageFigures.of(r) for r in groups["team"]],
                            by_user=[UsageFigures.of(r) for r in groups["user"]], csv_url=csv)
 
+    @strawberry.field(description="The data manager's match review queue: pairs of records whose best match fell in "
+                                  "the uncertain band of the latest linkage run, with the decisions recorded since. "
+                                  f"`first` at most {review_mod.MAX_PAGE}.")
+    async def match_review_queue(self, info: Info, status: MatchReviewStatus = MatchReviewStatus.PENDING,
+                                 first: int = 25, after: int = 0) -> MatchReviewPage:
+        try:
+            page = await review_queue.review_page(info.context, status.value, first, after)
+        except review_mod.ReviewError as exc:
+            raise _error(exc) from None
+        run = page.run
+        return MatchReviewPage(pairs=[MatchReviewPair.of(p, d) for p, d in page.items], total=page.total,
+                               pending=page.pending, next_after=page.next_after,
+                               run_at=run.generated_at if run else None,
+                               band_low=run.band[0] if run and run.band else None,
+                               band_high=run.band[1] if run and run.band else None)
+
 
 @strawberry.type
 class OperationsMutation:
@@ -193,13 +293,23 @@ class OperationsMutation:
         except ReportError as exc:
             raise _error(exc) from None
 
+    @strawberry.mutation(description="Record that two records of the review queue are the same person or not. The "
+                                     "decision applies from the next linkage run (and the load after it).")
+    async def decide_match(self, info: Info, record_a: str, record_b: str,
+                           decision: MatchVerdict) -> MatchReviewPair:
+        try:
+            pair, made = await review_queue.decide(info.context, record_a, record_b, decision.value)
+        except review_mod.ReviewError as exc:
+            raise _error(exc) from None
+        return MatchReviewPair.of(pair, made)
+
 
 #: The declarations for the fields above, merged into schema/permissions.py POLICY when this module is imported.
 OPS_POLICY: dict[str, dict[str, Rule]] = {
     "Query": {"problemCategories": PUBLIC, "problemOutcomes": PUBLIC, "myProblemReports": REPORTERS,
-              "problemReportQueue": DATA_MANAGER, "usageReport": USAGE},
+              "problemReportQueue": DATA_MANAGER, "usageReport": USAGE, "matchReviewQueue": MATCH_REVIEW},
     "Mutation": {"reportProblem": REPORTERS, "takeProblemReport": DATA_MANAGER,
-                 "resolveProblemReport": DATA_MANAGER},
+                 "resolveProblemReport": DATA_MANAGER, "decideMatch": MATCH_REVIEW},
     "Choice": _fields(PUBLIC, "code label"),
     "ProblemReport": {
         **_fields(REPORTERS, "id personId source category categoryLabel status reportedAt reporterName "
@@ -209,6 +319,12 @@ OPS_POLICY: dict[str, dict[str, Rule]] = {
     "LinkDecision": _fields(REPORTERS, "decision recordA recordB decidedAt"),
     "UsageReport": _fields(USAGE, "since until team totals byDay byTeam byUser csvUrl"),
     "UsageFigures": _fields(USAGE, "key name team signIns searches peopleViewed distinctPeople activeUsers"),
+    "MatchReviewPage": _fields(MATCH_REVIEW, "pairs total pending nextAfter runAt bandLow bandHigh"),
+    "MatchReviewPair": _fields(MATCH_REVIEW, "id reason reasonLabel matchProbability matchWeight linkedNow recordA "
+                                             "recordB comparisons decision"),
+    "MatchReviewRecord": _fields(MATCH_REVIEW, "source recordId personId"),
+    "MatchComparison": _fields(MATCH_REVIEW, "comparison level matchWeight effect"),
+    "MatchDecision": _fields(MATCH_REVIEW, "decision decidedAt decidedBy"),
 }
 
 
@@ -217,6 +333,8 @@ def register_policy() -> None:
         POLICY.setdefault(type_name, {}).update(fields)
     # Reading a report names a person: the audit records whom.
     SUBJECT_TYPES.setdefault("ProblemReport", lambda source: str(getattr(source, "person_id", "")) or None)
+    # A record under match review names the person it belongs to: reading it records whom.
+    SUBJECT_TYPES.setdefault("MatchReviewRecord", lambda source: str(getattr(source, "person_id", "")) or None)
 
 
 register_policy()

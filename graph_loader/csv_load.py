@@ -47,7 +47,7 @@ CSV_STEPS: tuple[tuple[str, str, Columns], ...] = (
                                             "search_names")]),
     ("addresses", "addresses", [_col("id"), _col("line"), _col("postcode")]),
     ("records", "records", [_col("person_id"), _col("match_probability")] + _props(
-        "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at")),
+        "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at", "link_reasons")),
     ("recorded_at", "recorded_at", [_col("record_key"), _col("address_id")]),
     ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "last_seen", "current")]),
     ("households", "households", [_col("id"), _col("address_id")]),

@@ -33,6 +33,8 @@ class StandardRecord:
     address: str
     postcode: str
     extracted_at: date
+    # Why linkage put this record with its person (graph_loader/link_reasons.py): a JSON string, or None.
+    link_reasons: str | None = None
 
     @property
     def key(self) -> str:

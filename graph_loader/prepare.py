@@ -28,6 +28,7 @@ from graph_loader.contact_numbers import phone_rows
 from graph_loader.dates import BadDate, parse_date
 from graph_loader.extract_reader import read_rows
 from graph_loader.involvements import RULES, Involvement
+from graph_loader.link_reasons import read_link_reasons
 from graph_loader.people import StandardRecord, address_id, address_rows, household_rows, person_row, record_key
 from graph_loader.practitioners import complete, read_directory
 from graph_loader.relationships import relationship_rows
@@ -127,6 +128,7 @@ def read_linked(linked: Path, dates: dict[str, dict[str, date | None]]) -> dict[
     records = {}
     columns = ("source", "record_id", "person_id", "first_name", "last_name", "dob", "sex", "address", "postcode")
     today = date.today()
+    reasons = read_link_reasons(linked)
     for _, row in read_rows(linked / "standardised_records.csv", columns):
         key = record_key(row["source"], row["record_id"])
         if key not in probabilities:
@@ -137,6 +139,7 @@ def read_linked(linked: Path, dates: dict[str, dict[str, date | None]]) -> dict[
             last_name=row["last_name"], dob=parse_date(row["dob"], "dob"), sex=row["sex"] or "U",
             address=row["address"], postcode=row["postcode"],
             extracted_at=dates.get(row["source"], {}).get("extracted_at") or today,
+            link_reasons=reasons.get(key),
         )
     return records
 
@@ -239,7 +242,7 @@ def record_row(r: StandardRecord, cfg: SourcesConfig) -> dict:
     return {"person_id": r.person_id, "match_probability": r.match_probability,
             "props": {"key": r.key, "source": r.source, "system": cfg.source(r.source).system,
                       "record_id": r.record_id, "first_name": r.first_name, "last_name": r.last_name,
-                      "dob": r.dob, "extracted_at": r.extracted_at}}
+                      "dob": r.dob, "extracted_at": r.extracted_at, "link_reasons": r.link_reasons}}
 
 
 def people_rows(by_person: dict[str, list[StandardRecord]]) -> tuple[list[dict], list[dict], list[dict]]:

@@ -4,7 +4,7 @@ MATCH (p:Person)
 WHERE p.run = $run AND p.id IS NOT NULL
 RETURN p.id AS id, p.display_name AS name, p.dob AS dob, p.sex AS sex, p.search_names AS search_names,
   apoc.coll.sort([(p)-[h:HAS_RECORD]->(r:SourceRecord) | r.key + '|' + toString(h.match_probability) + '|' +
-    coalesce(toString(r.dob), '') + '|' +
+    coalesce(toString(r.dob), '') + '|' + coalesce(r.link_reasons, '') + '|' +
     apoc.text.join(apoc.coll.sort([(r)-[x:HAS_PHONE]->(n:Phone) | n.number + '/' + coalesce(x.type, '') + '/' +
                                    coalesce(toString(x.updated_at), '')]), ',') + '|' +
     apoc.text.join(apoc.coll.sort([(r)-[:RECORDED_AT]->(a:Address) | a.id]), ',') + '|' +

@@ -2,7 +2,7 @@
 
 `build_schema(settings)` merges the root query types, protects every field with its declared permission
 (schema/permissions.py: deny by default) and adds the hardening extensions (docs/security.md). New root query
-types go in ROOT_QUERIES; every new field needs a line in schema/permissions.py POLICY.
+types go in root_types(); every new field needs a line in schema/permissions.py POLICY.
 """
 from __future__ import annotations
 
@@ -14,18 +14,20 @@ from strawberry.extensions import (DisableIntrospection, MaxAliasesLimiter, MaxT
                                    QueryDepthLimiter)
 from strawberry.tools import merge_types
 
-from family_context.ops.http import DatabaseUnavailable
-from schema.analysis_query import AnalysisQuery
-from schema.operations import OperationsMutation, OperationsQuery
-from schema.permissions import protect_schema
-from schema.query import Query as PersonQuery
-from schema.security import AuditOperation, SecureErrors, SecurityQuery, persisted_documents_only
-
 if TYPE_CHECKING:
     from family_context.settings import Settings
 
-ROOT_QUERIES = (PersonQuery, AnalysisQuery, SecurityQuery, OperationsQuery)
-ROOT_MUTATIONS = (OperationsMutation,)
+
+def root_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(root query types, root mutation types). Imported here, not at module level: the root types import the
+    resolvers, and the resolvers import schema.types, which runs this package's __init__ -- importing a resolver
+    first (a script, a test) would otherwise meet a half-initialised module."""
+    from schema.analysis_query import AnalysisQuery
+    from schema.operations import OperationsMutation, OperationsQuery
+    from schema.query import Query as PersonQuery
+    from schema.security import SecurityQuery
+
+    return (PersonQuery, AnalysisQuery, SecurityQuery, OperationsQuery), (OperationsMutation,)
 
 log = logging.getLogger("family_context.graphql")
 
@@ -36,9 +38,14 @@ MAX_TOKENS = 2000
 
 def build_schema(settings: "Settings | None" = None, persisted_documents: frozenset[str] | None = None
                  ) -> strawberry.Schema:
-    query = merge_types("Query", ROOT_QUERIES)
+    from family_context.ops.http import DatabaseUnavailable
+    from schema.permissions import protect_schema
+    from schema.security import AuditOperation, SecureErrors, persisted_documents_only
+
+    root_queries, root_mutations = root_types()
+    query = merge_types("Query", root_queries)
     protect_schema(query)
-    mutation = merge_types("Mutation", ROOT_MUTATIONS)
+    mutation = merge_types("Mutation", root_mutations)
     protect_schema(mutation)
     extensions: list = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

@@ -5,6 +5,7 @@ from typing import Any
 
 from graph_loader.service_catalogue import SERVICES, shown_at_age
 from resolvers.graph_reader import GraphReader
+from resolvers.link_reasons import link_reasons
 from resolvers.values import age, gender, iso, to_date
 from schema.types import (Address, ContactNumber, Detail, Involvement, Person, PersonHit, Practitioner,
                           Relationship, Service, SourceRecord)
@@ -124,6 +125,7 @@ async def get_person(graph: GraphReader, person_id: str) -> Person | None:
         contact_numbers=_phones(row["phones"]),
         records=sorted((SourceRecord(source=r["source"], system=r["system"], record_id=r["record_id"],
                                      match_probability=float(r["match_probability"] or 0.0),
-                                     correct_as_of=iso(r.get("extracted_at"))) for r in row["records"]),
+                                     correct_as_of=iso(r.get("extracted_at")),
+                                     link_reasons=link_reasons(r.get("link_reasons"))) for r in row["records"]),
                        key=lambda r: (-r.match_probability, r.source, r.record_id)),
     )

@@ -111,7 +111,11 @@ POLICY: dict[str, dict[str, Rule]] = {
         "services": SERVICES, "relationships": FAMILY, "contactNumbers": CONTACTS,
     },
     "Address": _fields(IDENTITY, "id line postcode mostRecent sources"),
-    "SourceRecord": _fields(IDENTITY, "source system recordId matchProbability correctAsOf"),
+    "SourceRecord": _fields(IDENTITY, "source system recordId matchProbability correctAsOf linkReasons"),
+    # Why records were linked: record keys and comparison levels, no values; read by whoever reads the records.
+    "LinkReason": _fields(IDENTITY, "otherSource otherRecordId method summary joined matchProbability matchWeight "
+                                    "comparisons"),
+    "LinkComparison": _fields(IDENTITY, "comparison level matchWeight effect"),
     "Service": _fields(SERVICES, "key name system status summary involvements correctAsOf coverageFrom coverageTo"),
     "Involvement": _fields(SERVICES, "kind status startDate endDate lastContact details leadPractitioner"),
     "Detail": _fields(SERVICES, "label value"),

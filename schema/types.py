@@ -81,6 +81,30 @@ class ContactNumber:
     updated_at: Optional[str]
 
 
+@strawberry.type(description="One comparison the matching model made between two of the person's records: the "
+                               "level reached (never the values compared) and how much it counted.")
+class LinkComparison:
+    comparison: str = strawberry.field(description="What was compared, e.g. 'Date of birth'.")
+    level: str = strawberry.field(description="How closely it agreed, e.g. 'Exact match', 'Day and month swapped'.")
+    match_weight: Optional[float] = strawberry.field(
+        description="Evidence for (+) or against (-) the match, in bits; null for a trusted identifier.")
+    effect: str = strawberry.field(description="agrees, disagrees, neutral or missing (not recorded on both).")
+
+
+@strawberry.type(description="Why this record was linked to another of the person's records: the model's score "
+                               "and comparisons, a shared trusted identifier, or a person's decision.")
+class LinkReason:
+    other_source: str
+    other_record_id: str
+    method: str = strawberry.field(description="model, identifier or decision.")
+    summary: str = strawberry.field(description="One sentence to show, e.g. 'Same NHS number'.")
+    joined: bool = strawberry.field(
+        description="This link joined the record to the person; other links only corroborate it.")
+    match_probability: Optional[float]
+    match_weight: Optional[float]
+    comparisons: list[LinkComparison] = strawberry.field(description="Strongest evidence first.")
+
+
 @strawberry.type(description="One source system's record of the person, and how confident the match is.")
 class SourceRecord:
     source: str
@@ -89,6 +113,9 @@ class SourceRecord:
     match_probability: float = strawberry.field(
         description="Probability this record belongs to the person (1.0: exact identifier or the only record).")
     correct_as_of: Optional[str]
+    link_reasons: list[LinkReason] = strawberry.field(
+        default_factory=list, description="Why we think this record is the same person as the person's other records; empty when it "
+                    "is their only record.")
 
 
 @strawberry.type(description="A person: one identity matched across the source systems.")

@@ -97,6 +97,19 @@ def subject(live_stack, demo_child) -> dict[str, str]:
         {"id": report["data"]["reportProblem"]["id"], "a": f'lcs:{demo_child["lcs_id"]}', "b": parent_case},
         role="data_manager")
     assert not resolved.get("errors"), resolved["errors"]
+    # A decided pair in the match review queue, so its types (the decision too) have data to test.
+    from tests.test_ops_review_usage_api import use_linkage_run
+
+    use_linkage_run(live_stack)
+    pending = live_stack.graphql("{ matchReviewQueue(first: 1) { pairs { recordA { source recordId } "
+                                 "recordB { source recordId } } } }", role="data_manager")
+    assert not pending.get("errors") and pending["data"]["matchReviewQueue"]["pairs"], pending
+    pair = pending["data"]["matchReviewQueue"]["pairs"][0]
+    decided = live_stack.graphql(
+        "mutation($a: String!, $b: String!) { decideMatch(recordA: $a, recordB: $b, decision: SAME) { id } }",
+        {"a": f'{pair["recordA"]["source"]}:{pair["recordA"]["recordId"]}',
+         "b": f'{pair["recordB"]["source"]}:{pair["recordB"]["recordId"]}'}, role="data_manager")
+    assert not decided.get("errors"), decided["errors"]
     return {"person": demo_child["person_id"], "case": demo_child["lcs_id"],
             "address": body["data"]["person"]["currentAddress"]["id"],
             "parent": demo_child["parents"][0]["person_id"]}
@@ -114,12 +127,19 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
     audit = [("Query", "auditEvents", "auditEvents(first: 1)")]
     usage = [("Query", "usageReport", "usageReport" + ROOT_CALLS["usageReport"])]
     queue = [("Query", "problemReportQueue", "problemReportQueue")]
+    review = [("Query", "matchReviewQueue", "matchReviewQueue(status: ALL, first: 5)")]
+    decided = [("Query", "matchReviewQueue", "matchReviewQueue(status: DECIDED, first: 5)")]
+    pairs = [("MatchReviewPage", "pairs", "pairs")]
     return {
         "Query": ([], "social_worker"),
         "Person": (person, "social_worker"),
         "PersonHit": ([("Query", "searchPeople", f'searchPeople(caseId: "{s["case"]}")')], "social_worker"),
         "Address": (person + [("Person", "addresses", "addresses")], "social_worker"),
         "SourceRecord": (person + [("Person", "records", "records")], "social_worker"),
+        "LinkReason": (person + [("Person", "records", "records"), ("SourceRecord", "linkReasons", "linkReasons")],
+                       "social_worker"),
+        "LinkComparison": (person + [("Person", "records", "records"), ("SourceRecord", "linkReasons", "linkReasons"),
+                                     ("LinkReason", "comparisons", "comparisons")], "social_worker"),
         "Service": (services, "social_worker"),
         "Involvement": (involvements, "social_worker"),
         "Practitioner": (involvements + [("Involvement", "leadPractitioner", "leadPractitioner")], "social_worker"),
@@ -150,6 +170,11 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
         "UsageFigures": (usage + [("UsageReport", "totals", "totals")], "data_manager"),
         "ProblemReport": (queue, "data_manager"),
         "LinkDecision": (queue + [("ProblemReport", "decision", "decision")], "data_manager"),
+        "MatchReviewPage": (review, "data_manager"),
+        "MatchReviewPair": (review + pairs, "data_manager"),
+        "MatchReviewRecord": (review + pairs + [("MatchReviewPair", "recordA", "recordA")], "data_manager"),
+        "MatchComparison": (review + pairs + [("MatchReviewPair", "comparisons", "comparisons")], "data_manager"),
+        "MatchDecision": (decided + pairs + [("MatchReviewPair", "decision", "decision")], "data_manager"),
     }
 
 

@@ -4,7 +4,7 @@ MATCH (p:Person {run: g.run, id: $id})
 RETURN p {.id, .display_name, .first_name, .last_name, .dob, .sex} AS person,
   [(p)-[h:HAS_RECORD]->(r:SourceRecord) |
     {source: r.source, system: r.system, record_id: r.record_id, match_probability: h.match_probability,
-     extracted_at: r.extracted_at}] AS records,
+     extracted_at: r.extracted_at, link_reasons: r.link_reasons}] AS records,
   [(p)-[l:LIVES_AT]->(a:Address) |
     {id: a.id, line: a.line, postcode: a.postcode, current: l.current, sources: l.sources,
      last_seen: l.last_seen}] AS addresses,

@@ -73,5 +73,12 @@ query Person($id: ID!) {
     }
     relationships { type source person { id displayName dob age gender caseIds currentAddress sources } }
     contactNumbers { number type source updatedAt }
+    records {
+      source system recordId matchProbability correctAsOf
+      linkReasons {
+        otherSource otherRecordId method summary joined matchProbability matchWeight
+        comparisons { comparison level matchWeight effect }
+      }
+    }
   }
 }`;

@@ -6,7 +6,13 @@ export const PERSON_RECORDS = `
 query PersonRecords($id: ID!) {
   person(id: $id) {
     id
-    records { source system recordId matchProbability correctAsOf }
+    records {
+      source system recordId matchProbability correctAsOf
+      linkReasons {
+        otherSource otherRecordId method summary joined matchProbability matchWeight
+        comparisons { comparison level matchWeight effect }
+      }
+    }
   }
 }`;
 
@@ -145,4 +151,38 @@ mutation TakeProblem($id: ID!) { takeProblemReport(id: $id) { id status } }`;
 export const RESOLVE_PROBLEM = `
 mutation ResolveProblem($id: ID!, $outcome: String!, $note: String, $records: LinkDecisionInput) {
   resolveProblemReport(id: $id, outcome: $outcome, note: $note, records: $records) { id status outcomeLabel }
+}`;
+
+// Usage figures from the audit store (counts only; team managers get their own team).
+export const USAGE_REPORT = `
+query UsageReport($since: Date!, $until: Date!) {
+  usageReport(since: $since, until: $until) {
+    since until team csvUrl
+    totals { signIns searches peopleViewed distinctPeople activeUsers }
+    byDay { key signIns searches peopleViewed distinctPeople activeUsers }
+    byTeam { key signIns searches peopleViewed distinctPeople activeUsers }
+    byUser { key name team signIns searches peopleViewed distinctPeople }
+  }
+}`;
+
+// The data manager's match review queue: record keys, probabilities and comparison levels, never names or dates.
+export const MATCH_REVIEW_QUEUE = `
+query MatchReviewQueue($status: MatchReviewStatus!, $first: Int!, $after: Int!) {
+  matchReviewQueue(status: $status, first: $first, after: $after) {
+    total pending nextAfter runAt bandLow bandHigh
+    pairs {
+      id reason reasonLabel matchProbability matchWeight linkedNow
+      recordA { source recordId personId }
+      recordB { source recordId personId }
+      comparisons { comparison level matchWeight effect }
+      decision { decision decidedAt decidedBy }
+    }
+  }
+}`;
+
+export const DECIDE_MATCH = `
+mutation DecideMatch($recordA: String!, $recordB: String!, $decision: MatchVerdict!) {
+  decideMatch(recordA: $recordA, recordB: $recordB, decision: $decision) {
+    id decision { decision decidedAt decidedBy }
+  }
 }`;

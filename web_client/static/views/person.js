@@ -296,9 +296,54 @@ function confidence(records) {
             </tr>`)}
           </tbody>
         </table>
+        ${linkReasons(records, percent)}
       </div>
     </details>
   </div>`;
+}
+
+/** One weight as the data team writes it: +6.9 for, -3.5 against; nothing for a trusted identifier. */
+function weight(w) {
+  if (w === null || w === undefined) return '';
+  return ` (${w > 0 ? '+' : w < 0 ? '−' : ''}${Math.abs(w).toFixed(1)})`;
+}
+
+/**
+ * Why each record was linked: every link between two of the person's records once (each record carries the links
+ * that touch it, so both ends hold the same link), the links that joined the records first. Only comparison
+ * levels are shown, never the values compared.
+ */
+function linkReasons(records, percent) {
+  const system = Object.fromEntries(records.map((r) => [`${r.source}:${r.recordId}`, r.system]));
+  const seen = new Set();
+  const links = [];
+  records.forEach((r) => (r.linkReasons || []).forEach((reason) => {
+    const a = `${r.source}:${r.recordId}`;
+    const b = `${reason.otherSource}:${reason.otherRecordId}`;
+    const pair = [a, b].sort().join('|');
+    if (seen.has(pair)) return;
+    seen.add(pair);
+    links.push({ record: r, otherSystem: system[b] || sourceName(reason.otherSource), ...reason });
+  }));
+  if (!links.length) return '';
+  links.sort((x, y) => Number(y.joined) - Number(x.joined) || (y.matchProbability ?? 0) - (x.matchProbability ?? 0));
+  const effect = { agrees: 'for', disagrees: 'against', neutral: 'neither', missing: 'not compared' };
+  return html`
+  <h3 class="govuk-heading-s">How the records were linked</h3>
+  <ul class="govuk-list fc-link-reasons">
+    ${links.map((l) => html`
+    <li class="fc-link-reason" data-method="${l.method}">
+      <p class="govuk-body-s govuk-!-margin-bottom-1"><strong>${l.record.system} ${l.record.recordId}</strong> and
+        <strong>${l.otherSystem} ${l.otherRecordId}</strong>${l.matchProbability !== null && l.matchProbability !== undefined ? ` (${percent(l.matchProbability)})` : ''}:
+        ${l.summary}.${l.joined ? '' : ' This confirms a link already made.'}</p>
+      ${l.comparisons.length ? html`
+      <ul class="govuk-list govuk-list--bullet govuk-body-s">
+        ${l.comparisons.map((c) => html`
+        <li data-effect="${c.effect}">${c.comparison}: ${c.level.charAt(0).toLowerCase() + c.level.slice(1)}${weight(c.matchWeight)}<span class="govuk-visually-hidden">, counts ${effect[c.effect] || 'neither'}</span></li>`)}
+      </ul>` : ''}
+    </li>`)}
+  </ul>
+  <p class="govuk-body-s">Numbers in brackets are match weights: how much each comparison counted for (+) or against (−) the records being the same person.</p>`;
 }
 
 function actions(person, user, allowed) {
@@ -401,11 +446,12 @@ export async function renderPerson(view, id, { signal, status, backHash, user })
     network: canRead(matrix, user, 'Query', 'network'),
   };
   const full = allowed.services && allowed.family && allowed.numbers;
-  // Three requests at once: the person (as much as the role may read), how the records were matched, and the
-  // family one step out (for each relative's services). Only the first is needed to show the page.
+  // Requests at once: the person (as much as the role may read; PERSON carries the records and why they were
+  // linked), the records separately only for the identity-only view, and the family one step out (for each
+  // relative's services). Only the first is needed to show the page.
   const [main, recordsAnswer, networkAnswer] = await Promise.all([
     graphql(full ? PERSON : PERSON_IDENTITY, { id }, { signal }),
-    graphql(PERSON_RECORDS, { id }, { signal }),
+    full ? Promise.resolve({ data: null, errors: [] }) : graphql(PERSON_RECORDS, { id }, { signal }),
     allowed.network && allowed.family ? graphql(FAMILY_NETWORK, { id }, { signal }) : Promise.resolve({ data: null, errors: [] }),
   ]);
   if (main.aborted || signal.aborted) return;
@@ -429,7 +475,8 @@ export async function renderPerson(view, id, { signal, status, backHash, user })
     return;
   }
   const person = { services: [], relationships: [], contactNumbers: [], ...data.person };
-  const records = recordsAnswer.data && recordsAnswer.data.person ? recordsAnswer.data.person.records : null;
+  const records = full ? data.person.records || null
+    : recordsAnswer.data && recordsAnswer.data.person ? recordsAnswer.data.person.records : null;
   const network = networkAnswer.data ? networkAnswer.data.network : null;
   // The title stays generic: browser history and tab lists should not collect names.
   view.render(personPage(person, { backHash, records, network, user, allowed }), { title: 'Person' });

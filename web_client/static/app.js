@@ -9,7 +9,9 @@
 //   #/ig/permissions, #/ig/audit         permission matrix and audit search (IG reviewers, team managers)
 //   #/data/sources                       load report: sources, freshness, rows in/loaded/quarantined
 //   #/data/problems?status=              the data manager's problem report queue (take, resolve)
+//   #/data/review?status=&after=         the data manager's match review queue (same person / not the same person)
 //   #/reports/mine                       the problems I reported, with their outcome
+//   #/reports/usage?since=&until=&by=    usage figures (team managers, the service owner, IG reviewers), CSV export
 // Nothing here writes personal data to the console or to storage.
 import { Accordion, Button, ErrorSummary, ServiceNavigation, SkipLink, createAll, isSupported }
   from '/vendor/govuk-frontend/dist/govuk/govuk-frontend.min.js';
@@ -21,6 +23,8 @@ import { renderAnalyst } from './views/analyst.js';
 import { renderAudit, renderPermissions } from './views/ig.js';
 import { renderSources } from './views/data.js';
 import { renderMyReports, renderQueue, renderReport } from './views/report.js';
+import { renderReview } from './views/review.js';
+import { renderUsage } from './views/usage.js';
 import { html } from './html.js';
 import { currentUser, hasRole, readsPeople } from './session.js';
 
@@ -82,6 +86,8 @@ const NAV = [
   { key: 'permissions', href: '#/ig/permissions', text: 'Who can see what', show: (u) => hasRole(u, 'ig_reviewer', 'team_manager', 'data_manager') },
   { key: 'audit', href: '#/ig/audit', text: 'Audit', show: (u) => hasRole(u, 'ig_reviewer', 'team_manager') },
   { key: 'problems', href: '#/data/problems', text: 'Problem reports', show: (u) => hasRole(u, 'data_manager') },
+  { key: 'review', href: '#/data/review', text: 'Match review', show: (u) => hasRole(u, 'data_manager') },
+  { key: 'usage', href: '#/reports/usage', text: 'Usage', show: (u) => hasRole(u, 'team_manager', 'data_manager', 'ig_reviewer') },
   { key: 'mine', href: '#/reports/mine', text: 'Your reports', show: (u) => hasRole(u, 'social_worker', 'team_manager', 'massh_analyst') },
   { key: 'sources', href: '#/data/sources', text: 'Data sources', show: () => true },
 ];
@@ -104,7 +110,9 @@ function activeNav(path) {
   if (path.startsWith('/ig/permissions')) return 'permissions';
   if (path.startsWith('/ig/audit')) return 'audit';
   if (path.startsWith('/data/problems')) return 'problems';
+  if (path.startsWith('/data/review')) return 'review';
   if (path.startsWith('/reports/mine')) return 'mine';
+  if (path.startsWith('/reports/usage')) return 'usage';
   if (path.startsWith('/data')) return 'sources';
   return 'search';
 }
@@ -153,7 +161,9 @@ async function route() {
   if (path === '/ig/audit') return renderAudit(view, params, context);
   if (path === '/data/sources') return renderSources(view, params, context);
   if (path === '/data/problems') return renderQueue(view, params, context);
+  if (path === '/data/review') return renderReview(view, params, context);
   if (path === '/reports/mine') return renderMyReports(view, params, context);
+  if (path === '/reports/usage') return renderUsage(view, params, context);
   view.render(html`
     <h1 class="govuk-heading-l" tabindex="-1">Page not found</h1>
     <p class="govuk-body">If you typed the web address, check it is correct.</p>

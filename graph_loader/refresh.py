@@ -1,13 +1,27 @@
 """One-source refresh: `family-context load --only housing_tenancy,housing_asb`.
 
-Replaces what the named sources own in the *published* generation, in ONE transaction, so readers see either the
-old source data or the new, never a mix, and a refresh that is killed (or whose Neo4j restarts) leaves nothing
-behind: Neo4j rolls the transaction back. What a source owns: its SourceRecords (with HAS_RECORD, RECORDED_AT,
-HAS_PHONE from the contact numbers file for its records), their Involvements (RECORDS, WITH, LEAD_PRACTITIONER), its
-SourceExtract; for `lcs` also the family relationships. What depends on it is recomputed for the people it touches
-(everyone who held or now holds one of its records): shown name and DOB, address history, the households at their
-old and new current addresses; people left with no record, and phones, practitioners and addresses nothing points
-at any more, are removed.
+Replaces what the named sources own in the *published* generation. What a source owns: its SourceRecords (with
+HAS_RECORD, RECORDED_AT, HAS_PHONE from the contact numbers file for its records), their Involvements (RECORDS,
+WITH, LEAD_PRACTITIONER), its SourceExtract; for `lcs` also the family relationships. What depends on it is
+recomputed for the people it touches (everyone who held or now holds one of its records): shown name and DOB,
+address history, the households at their old and new current addresses; people left with no record are removed,
+and phones, practitioners and addresses nothing points at any more.
+
+Staged batches, then one short switch (docs/graph_model.md, section 3):
+
+1. read (committed state): what the graph holds now for the sources and the people they touch;
+2. stage, in committed batches of 10,000 rows: the new records with their involvements, and the people, addresses,
+   practitioners and phones that do not exist yet, all under the refresh's own run id. Readers match
+   `run: g.run` and reach records only from a person, so nothing staged is visible;
+3. switch, in ONE transaction that only flips what readers can see, finding every node and relationship by element
+   id (no index seeks, which slow down in a transaction that changes the same index): old records detached and
+   re-stamped as retired, staged nodes stamped with the published run, new records attached to their people, and
+   only the person properties, address history entries, households and relationships that actually change;
+4. after the switch, retired records and orphans are deleted in small transactions.
+
+Killed (or Neo4j restarted) before or during the switch: readers still see the old source data, whole; the next
+load or refresh marks the run abandoned and removes its staged copy, and re-running finishes the job. Killed after
+the switch: the new data is published; the next load removes the retired records.
 
 Records need a person: the person id comes from the new linkage output (clusters.csv), so the normal path is
 re-link, then refresh. The refresh checks that the new linkage agrees with the published graph about who owns every
@@ -19,13 +33,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, unit_of_work
+from rich.progress import Progress
 
 from cypher import query
 from family_context.settings import Settings
-from graph_loader.batches import BatchCounter, chunks
+from graph_loader.batches import BATCH_SIZE, LOAD_TIMEOUT_SECONDS, BatchCounter, chunks, run_auto, run_write
 from graph_loader.contact_numbers import phone_rows
 from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
@@ -34,47 +49,92 @@ from graph_loader.practitioners import read_directory
 from graph_loader.prepare import (LoadReport, address_nodes, extract_dates, involvement_rows, people_rows,
                                   phone_nodes, read_linked, record_row, source_extract_rows, source_rows)
 from graph_loader.relationships import RELATIONSHIP_SOURCE, relationship_rows
-from graph_loader.runs import claim, fail_run, published_run, start_run
+from graph_loader.runs import REMOVE_BATCH, claim, fail_run, published_run, remove_refresh_leftovers, start_run
 from linkage.sources_config import load_sources, validate_extracts
 
-TX_BATCH = 10_000
-REFRESH_TIMEOUT_SECONDS = 900
+# The switch is one transaction; a 1,000,000-person town's housing switch flips a few hundred thousand entities.
+SWITCH_TIMEOUT_SECONDS = 900
+PERSON_PROPS = ("first_name", "last_name", "display_name", "dob", "sex", "search_names")
+PRACTITIONER_PROPS = ("name", "role", "team", "phone", "email")
 
 
 class RefreshError(RuntimeError):
     """The refresh cannot be applied consistently; the message says why and what to do."""
 
 
-_counter = BatchCounter()  # fault-test hooks (FC_LOAD_PAUSE_AFTER_BATCHES, FC_LOAD_FAIL_AFTER_BATCHES)
+def _native(value: Any) -> Any:
+    """Neo4j's temporal values as Python's, so graph and prepared rows compare equal when they are."""
+    return value.to_native() if hasattr(value, "to_native") else value
 
 
-_step_seconds: dict[str, float] = {}
+class _Steps:
+    """Runs the refresh's named queries in batches, timing each step and counting batches for the fault hooks."""
 
+    def __init__(self, driver: Driver, counter: BatchCounter, progress: Progress | None) -> None:
+        self.driver = driver
+        self.counter = counter
+        self.progress = progress
+        self.seconds: dict[str, float] = defaultdict(float)
 
-def _rows(tx: ManagedTransaction, name: str, rows: list[Any], **params: Any) -> list[dict]:
-    started = time.perf_counter()
-    out: list[dict] = []
-    for batch in chunks(rows, TX_BATCH):
-        out.extend(r.data() for r in tx.run(query(name), rows=batch, **params))
-        _counter.done(name)
-    _step_seconds[name] = round(_step_seconds.get(name, 0) + time.perf_counter() - started, 2)
-    return out
+    def _timed(self, name: str, started: float) -> None:
+        self.seconds[name.split("/")[-1]] += time.perf_counter() - started
 
+    def read(self, name: str, rows: list[Any] | None = None, **params: Any) -> list[dict]:
+        """Committed state, one read transaction per batch of `rows` (or one for the whole query)."""
+        started = time.perf_counter()
+        out: list[dict] = []
 
-def _write(tx: ManagedTransaction, name: str, rows: list[Any], **params: Any) -> int:
-    started = time.perf_counter()
-    written = 0
-    for batch in chunks(rows, TX_BATCH):
-        got = tx.run(query(name), rows=batch, **params).single()["written"]
-        if name.startswith("load/") and got != len(batch):
-            raise RefreshError(f"{name}: a batch of {len(batch)} rows wrote {got}")
-        written += got
-        _counter.done(name)
-    _step_seconds[name] = round(_step_seconds.get(name, 0) + time.perf_counter() - started, 2)
-    return written
+        @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
+        def work(tx: ManagedTransaction, batch: list[Any] | None) -> list[dict]:
+            extra = {} if batch is None else {"rows": batch}
+            return [r.data() for r in tx.run(query(name), **extra, **params)]
+
+        with self.driver.session(notifications_min_severity="OFF") as session:
+            for batch in (chunks(rows, BATCH_SIZE) if rows is not None else [None]):
+                out.extend(session.execute_read(work, batch))
+                self.counter.done(name)
+        self._timed(name, started)
+        return out
+
+    def stage(self, name: str, rows: list[Any], label: str, **params: Any) -> list[dict]:
+        """Committed write batches of staged (invisible) nodes; each batch must return one row per row sent."""
+        started = time.perf_counter()
+        out: list[dict] = []
+        task = self.progress.add_task(f"stage {label}", total=len(rows)) if self.progress and rows else None
+
+        @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
+        def work(tx: ManagedTransaction, batch: list[Any]) -> list[dict]:
+            return [r.data() for r in tx.run(query(name), rows=batch, **params)]
+
+        with self.driver.session(notifications_min_severity="OFF") as session:
+            for batch in chunks(rows, BATCH_SIZE):
+                got = session.execute_write(work, batch)
+                if len(got) != len(batch):
+                    raise RefreshError(f"{name}: a batch of {len(batch)} rows staged {len(got)}")
+                out.extend(got)
+                if task is not None:
+                    self.progress.advance(task, len(batch))
+                self.counter.done(name)
+        self._timed(name, started)
+        return out
+
+    def switch(self, tx: ManagedTransaction, name: str, rows: list[Any], exact: bool = True,
+               **params: Any) -> int:
+        """Inside the switch transaction; `exact` checks every row was applied (a missing node fails the refresh)."""
+        started = time.perf_counter()
+        written = 0
+        for batch in chunks(rows, BATCH_SIZE):
+            got = tx.run(query(name), rows=batch, **params).single()["written"]
+            if exact and got != len(batch):
+                raise RefreshError(f"{name}: a batch of {len(batch)} rows wrote {got}")
+            written += got
+            self.counter.done(name)
+        self._timed(name, started)
+        return written
 
 
 def refresh_sources(extracts: Path, linked: Path, sources: Path, settings: Settings, only: list[str]) -> LoadReport:
+    """Refresh the named sources inside the published generation (see the module docstring)."""
     from family_context.neo4j_client import check_available, get_driver
 
     started = time.perf_counter()
@@ -91,28 +151,37 @@ def refresh_sources(extracts: Path, linked: Path, sources: Path, settings: Setti
     if generation is None:
         raise RefreshError("nothing is published yet: run a full load first")
     claim(driver)
+    remove_refresh_leftovers(driver)  # a killed refresh's staged copy, or retired records it did not get to delete
     run_id = new_run_id()
     start_run(driver, run_id, "refresh", sorted(only))
     try:
         report = _refresh(driver, extracts, linked, cfg, set(only), generation, run_id, started)
     except BaseException as exc:
         fail_run(driver, run_id, f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, Exception):
+            try:  # nothing staged is visible; removing it now saves the next load the work
+                remove_refresh_leftovers(driver)
+            except Exception:
+                pass
         raise
     write_quarantine(linked, report)
     counts = {k: v for k, v in report.counts.items()}
     total_in = sum(c.rows_in for c in counts.values())
     total_q = sum(c.rows_quarantined for c in counts.values())
     console.print(f"Refreshed {', '.join(sorted(only))} in generation {generation}: rows in {total_in:,}, "
-                  f"quarantined {total_q:,}; {report.seconds}s")
+                  f"quarantined {total_q:,}; {report.written.get('records', 0):,} records switched in "
+                  f"{report.timings.get('switch', 0)}s; {report.seconds}s")
     return report
+
+
+def _by_key(rows: Iterable[dict], key: str) -> dict[str, dict]:
+    return {r[key]: r for r in rows}
 
 
 def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], generation: str, run_id: str,
              started: float) -> LoadReport:
-    global _counter
-    _counter = BatchCounter()
-    _step_seconds.clear()
     report = LoadReport(run_id=run_id, kind="refresh")
+    run, stage_run, retired = generation, run_id, f"{run_id}:retired"
     dates = extract_dates(extracts, cfg)
     linked_records = read_linked(linked, dates)
     involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report, only=only)
@@ -122,89 +191,206 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     _, has_phone = phone_nodes(phones)
     report.timings["prepare"] = round(time.perf_counter() - started, 2)
 
-    def work(tx: ManagedTransaction) -> None:
-        run = generation
-        old_owner = {r["key"]: r["person_id"] for r in tx.run(query("refresh/owned_records"), run=run,
-                                                                 sources=sorted(only))}
+    counter = BatchCounter(lambda n, step: None)
+    with Progress(console=console, transient=True) as progress:
+        steps = _Steps(driver, counter, progress)
+
+        # 1. Read what the graph holds now (committed state; the claim keeps other loads out meanwhile).
+        t = time.perf_counter()
+        old = steps.read("refresh/owned_records", sources=sorted(only), run=run)
+        old_owner = {r["key"]: r["person_id"] for r in old}
         affected = set(old_owner.values()) | {r.person_id for r in new_records.values()}
-        graph_people = {r["person_id"]: r for r in _rows(tx, "refresh/person_records", sorted(affected), run=run)
-                        } if affected else {}
-        # Other sources' records of the affected people, as the graph and as the new linkage see them.
-        graph_other = {k for r in graph_people.values() for k in r["record_keys"]
-                       if k.split(":", 1)[0] not in only}
+        state = _by_key(steps.read("refresh/person_state", sorted(affected), run=run), "person_id")
+        graph_other = {k for r in state.values() for k in r["record_keys"] if k.split(":", 1)[0] not in only}
         new_other_by_person: dict[str, list[StandardRecord]] = defaultdict(list)
         for key, rec in linked_records.items():
             if rec.source not in only and rec.person_id in affected:
                 new_other_by_person[rec.person_id].append(rec)
         candidates = graph_other | {r.key for recs in new_other_by_person.values() for r in recs}
-        owners = {r["key"]: r["person_id"] for r in _rows(tx, "refresh/record_owners", sorted(candidates), run=run,
-                                                          )} if candidates else {}
-        moved = [k for k, owner in owners.items()
-                 if k not in linked_records or linked_records[k].person_id != owner]
+        other_records = _by_key(steps.read("refresh/record_owners", sorted(candidates), run=run), "key")
+        owners = {k: r["person_id"] for k, r in other_records.items()}
+        moved = [k for k, owner in owners.items() if k not in linked_records or linked_records[k].person_id != owner]
         if moved:
             raise RefreshError(
                 f"the new linkage output moved {len(moved)} record(s) of other sources between people (e.g. "
                 f"{', '.join(sorted(moved)[:3])}); a one-source refresh cannot move them consistently: run a full "
                 "load instead")
+
+        # What the touched people should look like afterwards.
         by_person: dict[str, list[StandardRecord]] = defaultdict(list)
         for rec in new_records.values():
             by_person[rec.person_id].append(rec)
         for pid, recs in new_other_by_person.items():
             by_person[pid].extend(r for r in recs if r.key in owners)  # only records the graph holds
         people, lives_at, recorded_all = people_rows(by_person)
+        all_records = [rec for recs in by_person.values() for rec in recs]
+        wanted_addresses = address_nodes(all_records)
+        touched_addresses = sorted({a["address_id"] for r in state.values() for a in r["lives_at"] if a["current"]}
+                                   | {row["address_id"] for row in lives_at if row["current"]})
+        addresses = _by_key(steps.read("refresh/known_addresses", sorted(wanted_addresses), run=run), "id")
+        practitioners = _by_key(steps.read("refresh/known_practitioners",
+                                           sorted(p["id"] for p in practitioner_rows), run=run), "id")
+        numbers = sorted({ph["number"] for ph in has_phone})
+        phone_eid = {r["number"]: r["eid"] for r in steps.read("refresh/known_phones", numbers, run=run)}
+        service_eid = {r["key"]: r["eid"] for r in steps.read("refresh/services", run=run)}
+        residents = _by_key(steps.read("refresh/address_residents", touched_addresses, run=run), "address_id")
+        relationships_now: list[dict] = []
+        relationships_new: list[dict] = []
+        if RELATIONSHIP_SOURCE in only:
+            relationships_now = steps.read("refresh/source_relationships", sources=[RELATIONSHIP_SOURCE], run=run)
+            every_lcs = {k: r for k, r in linked_records.items()
+                         if (r.source != RELATIONSHIP_SOURCE or k in new_records)}
+            relationships_new = relationship_rows(extracts, cfg, every_lcs, report)
+        report.timings["read"] = round(time.perf_counter() - t, 2)
+
+        # 2. Stage, in committed batches, everything new, under the refresh's own run id (invisible to readers).
+        t = time.perf_counter()
+        person_eid = {pid: r["eid"] for pid, r in state.items()}
+        new_people = [row for row in people if row["id"] not in person_eid]
+        staged_people = {r["id"]: r["eid"] for r in steps.stage("refresh/stage_people", new_people, "people",
+                                                                stage=stage_run)}
+        person_eid.update(staged_people)
+        address_eid = {aid: r["eid"] for aid, r in addresses.items()}
+        staged_addresses = {r["id"]: r["eid"] for r in steps.stage(
+            "refresh/stage_addresses", [a for aid, a in sorted(wanted_addresses.items()) if aid not in addresses],
+            "addresses", stage=stage_run)}
+        address_eid.update(staged_addresses)
+        practitioner_eid = {pid: r["eid"] for pid, r in practitioners.items()}
+        staged_practitioners = {r["id"]: r["eid"] for r in steps.stage(
+            "refresh/stage_practitioners", [p for p in sorted(practitioner_rows, key=lambda p: p["id"])
+                                            if p["id"] not in practitioners], "practitioners", stage=stage_run)}
+        practitioner_eid.update(staged_practitioners)
+        staged_phones = {r["id"]: r["eid"] for r in steps.stage(
+            "refresh/stage_phones", [{"number": n} for n in numbers if n not in phone_eid], "phones",
+            stage=stage_run)}
+        phone_eid.update(staged_phones)
+
         addresses_of: dict[str, list[str]] = defaultdict(list)
         for r in recorded_all:
             if r["record_key"] in new_records:
-                addresses_of[r["record_key"]].append(r["address_id"])
+                addresses_of[r["record_key"]].append(address_eid[r["address_id"]])
         involvements_of: dict[str, list[dict]] = defaultdict(list)
         for inv in inv_rows:
-            involvements_of[inv["record_key"]].append(inv)
+            involvements_of[inv["record_key"]].append({
+                "service": service_eid[inv["service_key"]], "props": inv["props"],
+                "practitioner": practitioner_eid.get(inv["practitioner_id"]) if inv["practitioner_id"] else None})
         phones_of: dict[str, list[dict]] = defaultdict(list)
         for ph in has_phone:
-            phones_of[ph["record_key"]].append(ph)
-
-        deleted = _rows(tx, "refresh/delete_records", sorted(old_owner), run=run)
-        report.written["records_removed"] = len(deleted)
-        _write(tx, "refresh/upsert_people", people, run=run)
-        all_records = [rec for recs in by_person.values() for rec in recs]
-        _write(tx, "refresh/upsert_addresses",
-               sorted(address_nodes(all_records).values(), key=lambda a: a["id"]), run=run)
-        _write(tx, "load/lives_at", lives_at, run=run)
-        _write(tx, "refresh/upsert_practitioners", practitioner_rows, run=run)
+            phones_of[ph["record_key"]].append({"phone": phone_eid[ph["number"]], "type": ph["type"],
+                                                "updated_at": ph["updated_at"]})
         record_rows = []
         for rec in sorted(new_records.values(), key=lambda r: r.key):
             row = record_row(rec, cfg)
-            row.update(addresses=addresses_of.get(rec.key, []), involvements=involvements_of.get(rec.key, []),
-                       phones=phones_of.get(rec.key, []))
-            record_rows.append(row)
-        report.written["records"] = _write(tx, "refresh/records", record_rows, run=run)
-        report.written["involvements"] = len(inv_rows)
-        if RELATIONSHIP_SOURCE in only:
-            tx.run(query("refresh/delete_relationships"), run=run, sources=[RELATIONSHIP_SOURCE]).consume()
-            every_lcs = {k: r for k, r in linked_records.items()
-                         if (r.source != RELATIONSHIP_SOURCE or k in new_records)}
-            _write(tx, "load/relationships", relationship_rows(extracts, cfg, every_lcs, report), run=run)
-        touched_addresses = {a for r in graph_people.values() for a in r["current_addresses"]} | {
-            row["address_id"] for row in lives_at if row["current"]}
-        _write(tx, "refresh/delete_people", sorted(affected - set(by_person)), run=run)
-        _write(tx, "refresh/households", sorted(touched_addresses), run=run)
-        tx.run(query("refresh/delete_orphans"), run=run,
-               numbers=sorted({n for d in deleted for n in d["numbers"]}),
-               practitioners=sorted({p for d in deleted for p in d["practitioners"]}),
-               addresses=sorted({a for d in deleted for a in d["addresses"]})).consume()
-        _write(tx, "load/source_extracts", source_extract_rows(cfg, dates, report, only), run=run)
+            record_rows.append({"props": row["props"], "addresses": addresses_of.get(rec.key, []),
+                                "involvements": involvements_of.get(rec.key, []),
+                                "phones": phones_of.get(rec.key, [])})
+        staged_records = {r["key"]: r["eid"] for r in steps.stage("refresh/stage_records", record_rows, "records",
+                                                                  stage=stage_run)}
+        report.timings["stage"] = round(time.perf_counter() - t, 2)
+
+        # What the switch changes besides the records: only what differs from the graph now.
+        changed_people = []
+        for row in people:
+            now = state.get(row["id"])
+            if now is not None and any(_native(now["props"].get(k)) != row[k] for k in PERSON_PROPS):
+                changed_people.append({"eid": now["eid"], "props": {k: row[k] for k in PERSON_PROPS}})
+        new_lives = {(r["person_id"], r["address_id"], r["current"], tuple(r["sources"]), r["last_seen"]): r
+                     for r in lives_at}
+        old_lives = {}
+        for pid, now in state.items():
+            for l in now["lives_at"]:
+                old_lives[(pid, l["address_id"], l["current"], tuple(l["sources"] or ()),
+                           _native(l["last_seen"]))] = l["eid"]
+        gone_people = sorted(affected - set(by_person))
+        lives_delete = [eid for k, eid in old_lives.items() if k not in new_lives and k[0] not in gone_people]
+        lives_create = [{"person": person_eid[r["person_id"]], "address": address_eid[r["address_id"]],
+                         "sources": r["sources"], "last_seen": r["last_seen"], "current": r["current"]}
+                        for k, r in new_lives.items() if k not in old_lives]
+        # Households: the residents of each touched address afterwards, against its household's members now.
+        new_current = {r["person_id"]: r["address_id"] for r in lives_at if r["current"]}
+        households_delete, households_create = [], []
+        for aid in touched_addresses:
+            now = residents.get(aid)
+            stay = {p["id"]: p["eid"] for p in (now["residents"] if now else []) if p["id"] not in affected}
+            stay.update({pid: person_eid[pid] for pid, a in new_current.items() if a == aid})
+            current_members = {m for h in (now["households"] if now else []) for m in h["members"]}
+            if now and len(now["households"]) == 1 and current_members == set(stay):
+                continue
+            households_delete.extend(h["eid"] for h in (now["households"] if now else []))
+            if stay:
+                households_create.append({"address": address_eid[aid], "id": "H-" + aid[2:],
+                                          "members": [stay[p] for p in sorted(stay)]})
+        line_updates = [{"eid": addresses[aid]["eid"], "props": {"line": a["line"]}}
+                        for aid, a in wanted_addresses.items()
+                        if aid in addresses and len(a["line"]) > len(addresses[aid]["line"] or "")]
+        practitioner_updates = [{"eid": practitioners[p["id"]]["eid"], "props": {k: p[k] for k in PRACTITIONER_PROPS}}
+                                for p in practitioner_rows if p["id"] in practitioners and
+                                any(practitioners[p["id"]]["props"].get(k) != p[k] for k in PRACTITIONER_PROPS)]
+        rel_key = lambda r: (r["from_id"], r["to_id"], r["type"], r["kind"], r["source"])  # noqa: E731
+        rels_now = {rel_key(r): r["eid"] for r in relationships_now}
+        rels_new = {rel_key(r): r for r in relationships_new}
+        rels_delete = [eid for k, eid in rels_now.items() if k not in rels_new]
+        missing = sorted({pid for k in rels_new if k not in rels_now for pid in k[:2]} - set(person_eid))
+        person_eid.update({r["id"]: r["eid"] for r in steps.read("refresh/known_people", missing, run=run)})
+        rels_create = [{"from": person_eid[r["from_id"]], "to": person_eid[r["to_id"]], "type": r["type"],
+                        "kind": r["kind"], "source": r["source"]} for k, r in rels_new.items() if k not in rels_now]
+        attach = [{"person": person_eid[rec.person_id], "record": staged_records[rec.key],
+                   "match_probability": rec.match_probability}
+                  for rec in sorted(new_records.values(), key=lambda r: r.key)]
+        # Other sources' records of these people: linkage may have rescored them (same owner, checked above).
+        other_updates = [{"eid": r["eid"], "props": {"link_reasons": linked_records[k].link_reasons}}
+                         for k, r in other_records.items() if r["link_reasons"] != linked_records[k].link_reasons]
+        probability_updates = [{"eid": r["link"], "props": {"match_probability": linked_records[k].match_probability}}
+                               for k, r in other_records.items()
+                               if r["match_probability"] != linked_records[k].match_probability]
+        stamped = sorted({*staged_people.values(), *staged_addresses.values(), *staged_practitioners.values(),
+                          *staged_phones.values()})
+        extract_rows = source_extract_rows(cfg, dates, report, only)
+
+    # 3. The switch: one transaction, only flips; readers see all of it or none of it.
+    t = time.perf_counter()
+
+    def switch(tx: ManagedTransaction) -> None:
+        now = tx.run(query("refresh/published_is")).single()
+        if now is None or now["run"] != run:
+            raise RefreshError(f"the published generation changed during the refresh (was {run}); run it again")
+        steps.switch(tx, "refresh/switch_retire", [r["eid"] for r in old], retired=retired)
+        steps.switch(tx, "refresh/switch_stamp", stamped, run=run)
+        report.written["records"] = steps.switch(tx, "refresh/switch_attach", attach, run=run)
+        steps.switch(tx, "refresh/switch_set", changed_people + line_updates + practitioner_updates + other_updates)
+        steps.switch(tx, "refresh/switch_set_relationships", probability_updates)
+        steps.switch(tx, "refresh/switch_delete_relationships", lives_delete + rels_delete)
+        steps.switch(tx, "refresh/switch_lives_at", lives_create)
+        steps.switch(tx, "refresh/switch_relationships", rels_create)
+        steps.switch(tx, "refresh/switch_delete_nodes",
+                     [person_eid[p] for p in gone_people] + households_delete, exact=False)
+        steps.switch(tx, "refresh/switch_households", households_create, run=run)
+        steps.switch(tx, "load/source_extracts", extract_rows, run=run)
         report.seconds = round(time.perf_counter() - started, 1)
         tx.run(query("refresh/finish"), run_id=run_id, run=run, counts=report.counts_json(),
-               seconds=report.seconds).consume()
-        report.written["people_touched"] = len(affected)
+               seconds=report.seconds, retired=retired).consume()
 
-    t = time.perf_counter()
     with driver.session(notifications_min_severity="OFF") as session:
-        with session.begin_transaction(timeout=REFRESH_TIMEOUT_SECONDS,
-                                       metadata={"app": "family-context", "load": run_id}) as tx:
-            work(tx)
-            tx.commit()
-    report.timings["transaction"] = round(time.perf_counter() - t, 2)
-    report.timings.update({f"tx_{k.split('/')[-1]}": v for k, v in _step_seconds.items()})
+        session.execute_write(unit_of_work(timeout=SWITCH_TIMEOUT_SECONDS,
+                                           metadata={"app": "family-context", "load": run_id})(switch))
+    report.timings["switch"] = round(time.perf_counter() - t, 2)
+
+    # 4. After the switch: delete the retired records, then what only they pointed at.
+    t = time.perf_counter()
+    run_auto(driver, "load/remove_generation", run=retired, batch=REMOVE_BATCH)
+    run_write(driver, "refresh/delete_orphans", run=run,
+              numbers=sorted({n for r in old for n in r["numbers"]}),
+              practitioners=sorted({p for r in old for p in r["practitioners"]}),
+              addresses=sorted({a for r in old for a in r["addresses"]}))
+    run_write(driver, "load/run_removed", run=run_id)
+    report.timings["remove_retired"] = round(time.perf_counter() - t, 2)
+
+    report.written.update({
+        "involvements": len(inv_rows), "records_removed": len(old), "people_touched": len(affected),
+        "people_changed": len(changed_people), "people_added": len(staged_people), "people_removed": len(gone_people),
+        "other_records_rescored": len(other_updates) + len(probability_updates),
+        "lives_at_changed": len(lives_delete) + len(lives_create), "households_rebuilt": len(households_create),
+        "relationships_changed": len(rels_delete) + len(rels_create)})
+    report.timings.update({f"step_{k}": round(v, 2) for k, v in steps.seconds.items()})
     report.seconds = round(time.perf_counter() - started, 1)
     return report

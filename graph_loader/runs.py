@@ -76,11 +76,22 @@ def remove_old_generations(driver: Driver, grace_seconds: float | None = None) -
     if superseded:
         time.sleep(GRACE_SECONDS if grace_seconds is None else grace_seconds)
     published = published_run(driver)
-    removed = []
+    removed = remove_refresh_leftovers(driver)
     for run in superseded + dead:
         if run == published:
             continue
         run_auto(driver, "load/remove_generation", run=run, batch=REMOVE_BATCH)
         run_write(driver, "load/run_removed", run=run)
         removed.append(run)
+    return removed
+
+
+def remove_refresh_leftovers(driver: Driver) -> list[str]:
+    """Delete what one-source refreshes left behind: the retired records of one that was killed after its switch,
+    or the staged copy of one that failed or died before it (graph_loader/refresh.py). Neither is visible."""
+    removed = []
+    for row in run_read(driver, "refresh/leftovers"):
+        run_auto(driver, "load/remove_generation", run=row["run"], batch=REMOVE_BATCH)
+        run_write(driver, "load/run_removed", run=row["id"])
+        removed.append(row["run"])
     return removed

@@ -1,3 +1,0 @@
-UNWIND $rows AS row
-MERGE (n:Phone {run: $run, number: row.number})
-RETURN count(*) AS written

@@ -7,6 +7,8 @@ File work runs in a worker thread, never on the event loop.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from typing import Any
 
 import anyio
@@ -48,6 +50,12 @@ async def decide(context: dict[str, Any], record_a: str, record_b: str, verdict:
     try:
         made = await anyio.to_thread.run_sync(lambda: record_decision(
             path, VERDICTS[verdict], pair.key_a, pair.key_b, by=principal.name or principal.subject, reason=REASON))
-    except DecisionError as exc:
+    except (DecisionError, OSError) as exc:
+        # The intent is already in the audit: say it did not happen (best effort; the caller gets the error anyway).
+        failed = dataclasses.replace(event, outcome="error")
+        with contextlib.suppress(AuditWriteError):
+            await anyio.to_thread.run_sync(context["audit_store"].append, [failed])
+        if isinstance(exc, OSError):
+            raise review.ReviewError("The decision could not be saved; try again", "INTERNAL_SERVER_ERROR") from None
         raise review.ReviewError(str(exc)) from None
     return pair, made

@@ -87,7 +87,8 @@ export async function renderReview(view, params, context, notice = null) {
   const { data, errors, aborted } = await graphql(MATCH_REVIEW_QUEUE, { status: filter.toUpperCase(), first: PAGE, after }, { signal });
   if (aborted || signal.aborted) return;
   if (errors.length || !data || !data.matchReviewQueue) {
-    view.render(html`${errorSummary(graphqlErrors(errors.length ? errors : [{}]))}
+    const refused = errors.some((e) => e && e.extensions && e.extensions.code === 'FORBIDDEN');
+    view.render(html`${errorSummary(refused ? [{ message: 'Match review is for data managers' }] : graphqlErrors(errors.length ? errors : [{}]))}
       <h1 class="govuk-heading-l" tabindex="-1">Match review</h1>`, { title: 'Error: Match review' });
     return;
   }

@@ -136,7 +136,10 @@ export async function renderUsage(view, params, { signal, status, navigate }) {
     const { data, errors, aborted } = await graphql(USAGE_REPORT, { since: values.since, until: values.until }, { signal });
     if (aborted || signal.aborted) return;
     if (errors.length || !data || !data.usageReport) {
-      summary.push(...graphqlErrors(errors.length ? errors : [{}]));
+      // A refusal is said in words the reader can act on; the server's message names a field.
+      const refused = errors.some((e) => e && e.extensions && e.extensions.code === 'FORBIDDEN' && /Query\.usageReport/.test(e.message || ''));
+      summary.push(...(refused ? [{ message: 'Usage reports are for team managers, the service owner and IG reviewers' }]
+        : graphqlErrors(errors.length ? errors : [{}])));
     } else {
       const r = data.usageReport;
       const groups = { day: r.byDay, team: r.byTeam, user: r.byUser };

@@ -79,7 +79,7 @@ class Step:
 # --- the stack ---------------------------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def stack(var_dir: Path, people: int, seed: int) -> Iterator[tuple[Settings, str]]:
+def stack(var_dir: Path, people: int, seed: int) -> Iterator[tuple[Settings, str, int]]:
     from family_context.neo4j_server import free_port, running_neo4j
 
     var_dir.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ def stack(var_dir: Path, people: int, seed: int) -> Iterator[tuple[Settings, str
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit(f"the app did not start; see {var_dir / 'serve.log'}")
                 time.sleep(0.3)
-            yield settings, base
+            yield settings, base, server.pid
         finally:
             server.terminate()
             try:
@@ -225,6 +225,12 @@ async def drive(settings: Settings, base: str, users: int, seconds: float, think
             "rps": round(sum(len(s.latencies) for s in steps.values()) / elapsed, 1)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
@@ -237,9 +243,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.users < 1 or args.seconds <= 0 or args.seconds > 3600:
         raise SystemExit("--users must be >= 1 and --seconds in (0, 3600]")
-    with stack(args.var_dir.resolve(), args.people, args.seed) as (settings, base):
+    with stack(args.var_dir.resolve(), args.people, args.seed) as (settings, base, server_pid):
         names = search_names(args.var_dir.resolve(), 500, args.seed)
+        load_before, cpu_before = os.getloadavg()[0], cpu_seconds(server_pid)
         measured = asyncio.run(drive(settings, base, args.users, args.seconds, args.think, names, args.seed))
+        app_cpu = cpu_seconds(server_pid) - cpu_before
+    # CPU time the app process spent per request: unlike latency, it hardly moves when other work shares the
+    # machine, so it is the figure to compare between runs (warm-up requests included, hence "about").
+    measured["app_cpu_ms_per_request_about"] = round(1000 * app_cpu / max(measured["requests"], 1), 1)
+    measured["load_average_1m"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     result = {
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),

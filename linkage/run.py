@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from linkage.standardise import (
     BadRow,
     clean_text,
     read_extract_rows,
-    standardise_phone,
+    standardise_phones,
     standardise_source,
 )
 
@@ -83,17 +82,13 @@ def _fill_phones(records: pd.DataFrame, cfg: SourcesConfig, extracts: Path) -> t
         return 0, len(contact.bad_rows)
     df = df.rename(columns={cn.source: "source", cn.record_id: "record_id", cn.phone: "_phone",
                             cn.updated_at: "_updated"})
-    df["_phone"] = df["_phone"].map(standardise_phone)
+    df["_phone"] = standardise_phones(df["_phone"].to_numpy(dtype=object))
     df = df[df["_phone"] != ""].sort_values(["source", "record_id", "_updated"], ascending=[True, True, False])
     latest = df.drop_duplicates(["source", "record_id"])[["source", "record_id", "_phone"]]
     merged = records[["source", "record_id"]].merge(latest, on=["source", "record_id"], how="left")
     fill = (records["phone"].values == "") & merged["_phone"].notna().values
     records.loc[fill, "phone"] = merged.loc[fill, "_phone"].values
     return int(fill.sum()), len(contact.bad_rows)
-
-
-PARALLEL_MIN_ROWS = 60_000  # a source this big is standardised in chunks, one process per core
-MAX_STANDARDISE_WORKERS = 8
 
 
 def _bad_row_quarantine(src, header: list[str], bad: BadRow) -> dict:
@@ -103,46 +98,6 @@ def _bad_row_quarantine(src, header: list[str], bad: BadRow) -> dict:
     rid = "-".join(clean_text(bad.fields[i]) for i in idx) if all(i < len(bad.fields) for i in idx) else ""
     return {"source": src.name, "file": src.file, "row_number": bad.row_number, "record_id": rid,
             "reason": bad.reason}
-
-
-def _standardise(raw: pd.DataFrame, src, workers: int, row_numbers=None):
-    """standardise_source, in chunks on several processes for a big extract. Record ids repeated across chunks are
-    quarantined as duplicates afterwards, as one pass would (the first occurrence wins)."""
-    if workers < 2 or len(raw) < PARALLEL_MIN_ROWS:
-        return standardise_source(raw, src, row_numbers=row_numbers)
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    from linkage.standardise import StandardiseResult
-
-    raw = raw.rename(columns=lambda c: c.strip())[src.required_columns()]
-    size = -(-len(raw) // workers)
-    today = datetime.now().date()
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        futures = [pool.submit(standardise_source, raw.iloc[i:i + size], src, today=today, start=i + 1,
-                               row_numbers=None if row_numbers is None else row_numbers[i:i + size])
-                   for i in range(0, len(raw), size)]
-        parts = [f.result() for f in futures]
-    seen: set[str] = set()
-    frames, quarantine, warnings, examples = [], [], defaultdict(int), []
-    for res in parts:
-        recs = res.records
-        dup = recs["record_id"].isin(seen).to_numpy()
-        for q in res.quarantine:
-            if q["reason"] == "no usable name" and q["record_id"] in seen:
-                q["reason"] = "duplicate record id"
-            quarantine.append(q)
-        for rn, rid in zip(recs["row_number"][dup], recs["record_id"][dup]):
-            quarantine.append({"source": src.name, "file": src.file, "row_number": int(rn), "record_id": rid,
-                               "reason": "duplicate record id"})
-        seen.update(recs["record_id"][~dup])
-        frames.append(recs[~dup])
-        for k, v in res.warnings.items():
-            warnings[k] += v
-        examples.extend(res.warning_examples)
-    quarantine.sort(key=lambda q: q["row_number"])
-    return StandardiseResult(records=pd.concat(frames, ignore_index=True), quarantine=quarantine,
-                             warnings=dict(warnings), warning_examples=examples[:50])
 
 
 def _exact_links(records: pd.DataFrame, cfg: SourcesConfig) -> list[tuple[tuple[str, str], tuple[str, str], str]]:
@@ -157,7 +112,8 @@ def _exact_links(records: pd.DataFrame, cfg: SourcesConfig) -> list[tuple[tuple[
         first_source = sub.groupby(kind)["source"].transform("first")
         first_id = sub.groupby(kind)["record_id"].transform("first")
         others = (sub["source"] != first_source) | (sub["record_id"] != first_id)
-        for fs, fi, s_, r_ in zip(first_source[others], first_id[others], sub["source"][others], sub["record_id"][others]):
+        for fs, fi, s_, r_ in zip(first_source[others].tolist(), first_id[others].tolist(),
+                                  sub["source"][others].tolist(), sub["record_id"][others].tolist()):
             edges.append(((fs, fi), (s_, r_), kind))
     return edges
 
@@ -196,8 +152,8 @@ def _review_list(records, predictions, pid_of, best, best_any, refused_pairs, lo
         rows.setdefault(tuple(sorted((a, b))), {"reason": why, "match_probability": p,
                                                 "match_weight": row["match_weight"]})
     weight = {tuple(sorted(((sl, rl), (sr, rr)))): w for sl, rl, sr, rr, w in zip(
-        predictions["source_l"], predictions["record_id_l"], predictions["source_r"], predictions["record_id_r"],
-        predictions["match_weight"])} if refused_pairs else {}
+        *(predictions[c].tolist() for c in ("source_l", "record_id_l", "source_r", "record_id_r", "match_weight")))
+    } if refused_pairs else {}
     for a, b, p, why in refused_pairs:
         if pid_of[a] != pid_of[b] and why != "decision":
             pk = tuple(sorted((a, b)))
@@ -253,11 +209,10 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         # ---------------------------------------------------------------- standardise
         t = time.perf_counter()
         task = progress.add_task("Standardising", total=len(cfg.sources))
-        workers = min(os.cpu_count() or 1, MAX_STANDARDISE_WORKERS)
         for src in cfg.sources:
             extract = read_extract_rows(extracts / src.file, src.file)
             raw = extract.frame
-            res = _standardise(raw, src, workers, extract.row_numbers if extract.bad_rows else None)
+            res = standardise_source(raw, src, row_numbers=extract.row_numbers if extract.bad_rows else None)
             source_quarantine = res.quarantine
             if extract.bad_rows:
                 source_quarantine = sorted(source_quarantine + [_bad_row_quarantine(src, extract.header, b)
@@ -348,7 +303,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         predictions = predictions[pred_cols + gamma_cols] if not predictions.empty else pd.DataFrame(columns=pred_cols)
         predictions["link"] = "splink"
         predictions["guarded"] = model.guarded(predictions) if len(predictions) else pd.Series(dtype=bool)
-        keys = list(zip(records["source"], records["record_id"]))
+        keys = list(zip(records["source"].tolist(), records["record_id"].tolist()))
         known = set(keys)
 
         # human decisions (latest per pair), only for records present in this run
@@ -366,14 +321,17 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
                        for a, b in same_dec]
         if extra_rows:
             predictions = pd.concat([predictions, pd.DataFrame(extra_rows)], ignore_index=True)
-        pair_keys = [tuple(sorted(((sl, rl), (sr, rr)))) for sl, rl, sr, rr in zip(
-            predictions["source_l"], predictions["record_id_l"], predictions["source_r"], predictions["record_id_r"])]
-        predictions["decision"] = [decision_of.get(pk, "") for pk in pair_keys]
+        if decision_of:
+            pair_keys = [tuple(sorted(((sl, rl), (sr, rr)))) for sl, rl, sr, rr in zip(
+                *(predictions[c].tolist() for c in ("source_l", "record_id_l", "source_r", "record_id_r")))]
+            predictions["decision"] = [decision_of.get(pk, "") for pk in pair_keys]
+        else:
+            predictions["decision"] = ""
 
         clusterer = Clusterer()
         min_age = {src.name: src.min_age or 0 for src in cfg.sources}
-        for k, dob, fn, fr, nhs in zip(keys, records["dob_std"], records["first_name_std"], records["first_name_raw"],
-                                       records["nhs_number"]):
+        for k, dob, fn, fr, nhs in zip(keys, *(records[c].tolist() for c in ("dob_std", "first_name_std",
+                                                                             "first_name_raw", "nhs_number"))):
             clusterer.add(k, _s(dob), (_s(fn), _s(fr)), _s(nhs), min_age[k[0]])
         joined: set[tuple] = set()  # the links that joined two groups (explanations: "joined")
         refused_pairs: list[tuple] = []  # (a, b, probability, why) for review
@@ -401,8 +359,8 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
                              & ~predictions["guarded"].astype(bool) & ~overruled]
         strong = strong.sort_values(["match_probability", "source_l", "record_id_l", "source_r", "record_id_r"],
                                     ascending=[False, True, True, True, True], kind="stable")
-        for sl, rl, sr, rr, p in zip(strong["source_l"], strong["record_id_l"], strong["source_r"], strong["record_id_r"],
-                                     strong["match_probability"]):
+        for sl, rl, sr, rr, p in zip(*(strong[c].tolist() for c in ("source_l", "record_id_l", "source_r",
+                                                                    "record_id_r", "match_probability"))):
             _join((sl, rl), (sr, rr), "splink", prob=float(p))
 
         # person ids: carried forward from the previous run / persistent id map where records still cluster together
@@ -412,9 +370,8 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         changes = clusterer.identity_changes
         best: dict[tuple[str, str], float] = {}
         best_any: dict[tuple[str, str], tuple[float, int]] = {}  # best scored pair of each record, in or out of its person
-        for i, (sl, rl, sr, rr, p, lk) in enumerate(zip(predictions["source_l"], predictions["record_id_l"],
-                                                        predictions["source_r"], predictions["record_id_r"],
-                                                        predictions["match_probability"], predictions["link"])):
+        for i, (sl, rl, sr, rr, p) in enumerate(zip(*(predictions[c].tolist() for c in (
+                "source_l", "record_id_l", "source_r", "record_id_r", "match_probability")))):
             a, b = (sl, rl), (sr, rr)
             p = float(p)
             if pid_of[a] == pid_of[b]:

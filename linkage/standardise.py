@@ -315,6 +315,21 @@ class DateProblem(ValueError):
     pass
 
 
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), start=1)}
+# strptime format -> (pattern of its zero-padded form, match -> (year, month, day))
+_FAST_DATE_FORMATS = {
+    "%Y%m%d": (re.compile(r"(\d{4})(\d{2})(\d{2})"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    "%Y-%m-%d": (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    "%Y/%m/%d": (re.compile(r"(\d{4})/(\d{2})/(\d{2})"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    "%d/%m/%Y": (re.compile(r"(\d{2})/(\d{2})/(\d{4})"), lambda m: (int(m[3]), int(m[2]), int(m[1]))),
+    "%d-%m-%Y": (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), lambda m: (int(m[3]), int(m[2]), int(m[1]))),
+    "%d.%m.%Y": (re.compile(r"(\d{2})\.(\d{2})\.(\d{4})"), lambda m: (int(m[3]), int(m[2]), int(m[1]))),
+    "%d-%b-%Y": (re.compile(r"(\d{2})-([A-Za-z]{3})-(\d{4})"),
+                 lambda m: (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))),
+}
+
+
 def parse_date(value: object, formats: tuple[str, ...] | list[str] = (), *, today: date | None = None,
                min_date: date = MIN_DOB) -> date | None:
     """Parse a date of birth: the source's formats first, then common fallbacks (see _parse_date)."""
@@ -331,8 +346,19 @@ def _parse_date(s: str, formats: tuple[str, ...], today: date, min_date: date) -
     if not s:
         return None
     s = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$", "", s).strip()
+    order = (*formats, *[f for f in FALLBACK_DATE_FORMATS if f not in formats])
+    fast = _FAST_DATE_FORMATS.get(order[0])
+    if fast:  # the usual well-formed value in the source's own format, without strptime (10x slower)
+        m = fast[0].fullmatch(s)
+        if m:
+            try:
+                d = date(*fast[1](m))
+            except (ValueError, KeyError):
+                d = None
+            if d is not None and min_date <= d <= today:
+                return d  # what strptime with order[0] gives; anything else takes the full path below
     looked_like_date = False
-    for fmt in (*formats, *[f for f in FALLBACK_DATE_FORMATS if f not in formats]):
+    for fmt in order:
         try:
             d = datetime.strptime(s, fmt).date()
         except ValueError as exc:
@@ -413,6 +439,11 @@ def standardise_phone(value: object) -> str:
     return f"{digits[:5]} {digits[5:]}"
 
 
+def standardise_phones(values) -> np.ndarray:
+    """standardise_phone over a column (once per distinct number)."""
+    return _per_unique([np.asarray(values, dtype=object)], standardise_phone)
+
+
 # ---------------------------------------------------------------------------------------------------------- addresses
 
 ADDRESS_ABBREVIATIONS = {
@@ -428,7 +459,6 @@ def standardise_address(lines: list[object], postcode: str = "") -> str:
     return _standardise_address(tuple(clean_text(x) for x in lines), postcode)
 
 
-@lru_cache(maxsize=200_000)
 def _standardise_address(lines: tuple[str, ...], postcode: str) -> str:
     """Join address lines into one tidy line: title case, 'Rd' -> 'Road', no repeated commas, postcode removed
     (it has its own column), '12a' -> '12A'."""
@@ -437,14 +467,15 @@ def _standardise_address(lines: tuple[str, ...], postcode: str) -> str:
         return ""
     if postcode:
         text = _strip_trailing_postcode(text, postcode.replace(" ", "").upper())
-    out_parts = []
-    for part in text.split(","):
-        words = part.split()
-        if not words:
-            continue
-        last = len(words) - 1
-        out_parts.append(" ".join(_address_word(w, i == last) for i, w in enumerate(words)))
-    return ", ".join(out_parts)
+    return ", ".join(p for p in map(_address_part, text.split(",")) if p)
+
+
+@lru_cache(maxsize=200_000)
+def _address_part(part: str) -> str:
+    """One comma-separated part ("12 high st", " Heaton Moor"): parts repeat across addresses, so this is cached."""
+    words = part.split()
+    last = len(words) - 1
+    return " ".join(_address_word(w, i == last) for i, w in enumerate(words))
 
 
 def _strip_trailing_postcode(text: str, pc_flat: str) -> str:
@@ -627,97 +658,213 @@ def read_extract(path: Path | str) -> pd.DataFrame:
     return read_extract_rows(path).frame
 
 
+def _per_unique(columns: list, fn, width: int = 0) -> "np.ndarray | list[np.ndarray]":
+    """fn(*values) for each row's values, computed once per distinct combination (names, dates, postcodes and
+    addresses repeat a lot: a 1,000,000-record town has a few thousand forenames). Returns an object array, or with
+    `width` (fn returns tuples of that length) one object array per tuple member."""
+    n = len(columns[0]) if columns else 0
+    if not n:
+        empty = np.empty(0, dtype=object)
+        return [empty] * width if width else empty
+    if len(columns) == 1:
+        codes, uniques = pd.factorize(np.asarray(columns[0], dtype=object), use_na_sentinel=False)
+        results = [fn(u) for u in uniques]
+    else:
+        # combine the columns' codes pairwise (re-factorized each time, so the key never overflows)
+        codes = np.zeros(n, dtype=np.int64)
+        for c in columns:
+            c_codes, c_uniques = pd.factorize(np.asarray(c, dtype=object), use_na_sentinel=False)
+            codes, _ = pd.factorize(codes * len(c_uniques) + c_codes)
+        first = np.unique(codes, return_index=True)[1]  # the first row of each combination, in code order
+        results = [fn(*u) for u in zip(*(np.asarray(c, dtype=object)[first] for c in columns))]
+    if not width:
+        return _objects(results)[codes]
+    return [_objects(member)[codes] for member in zip(*results)]
+
+
+def _objects(values) -> np.ndarray:
+    """A one-dimensional object array (np.array would turn a list of equal-length lists into a 2-d array)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _forename_fields(first: str, middle: str, sex: str, alt_raw: str, has_alt: bool) -> tuple:
+    """(first display, middle display, first match, forename as written, alt match) for one combination."""
+    f_raw, m_raw = split_forenames(first, middle)
+    first_match = canonical_forename(f_raw, sex)
+    first_disp = display_name(f_raw) if first_match else ""
+    m_tokens = _name_tokens(m_raw)
+    middle_disp = display_name(m_raw) if m_tokens and not _is_null_name(m_tokens) else ""
+    alt = canonical_forename(alt_raw, sex) if has_alt else ""
+    first_std = first_match
+    token = forename_token(first_disp)
+    options = AMBIGUOUS_NICKNAMES.get(token, {})
+    if sex == "U" and len(options) > 1 and not alt:  # Danny with no sex: Daniel, or else Danielle
+        first_std, alt = options["M"], options["F"]
+    return first_disp, middle_disp, first_match, first_std, token, (alt if alt and alt != first_std else None)
+
+
+def _surname_fields(last: str) -> tuple:
+    """(display, match key, parts, soundex) of one surname."""
+    last_match, last_tokens = surname_key(last)
+    return (display_name(last) if last_match else "", last_match, list(last_tokens) if last_tokens else None,
+            soundex(last_match) or None)
+
+
+def _dob_fields(raw: str, formats: tuple[str, ...], today: date) -> tuple[str, str | None]:
+    """(ISO date or "", warning reason or None)."""
+    try:
+        dob = parse_date(raw, formats, today=today)
+    except DateProblem as exc:
+        return "", "dob blanked: " + str(exc).split(":")[0]
+    return (dob.isoformat() if dob else ""), None
+
+
+def _postcode_fields(raw: str) -> tuple:
+    pc = standardise_postcode(raw)
+    valid = postcode_is_valid(pc)
+    return pc, (pc.replace(" ", "") if valid else None), (pc.split(" ")[0] if valid else None)
+
+
+_NHS_WEIGHTS = np.arange(10, 1, -1)
+
+
+def _nhs_numbers(raw: pd.Series) -> np.ndarray:
+    """standardise_nhs_number for a column: the usual plain 10 digits checked with numpy, anything else one by one."""
+    values = raw.to_numpy(dtype=object)
+    plain = raw.str.fullmatch(r"[0-9]{10}").to_numpy(dtype=bool)
+    out = np.full(len(values), "", dtype=object)
+    if plain.any():
+        digits = np.frombuffer("".join(values[plain]).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - 48
+        check = 11 - (digits[:, :9] * _NHS_WEIGHTS).sum(axis=1) % 11
+        check[check == 11] = 0
+        ok = (check != 10) & (check == digits[:, 9])
+        idx = np.flatnonzero(plain)
+        out[idx[ok]] = values[idx[ok]]
+    other = ~plain
+    if other.any():
+        out[other] = [standardise_nhs_number(v) for v in values[other]]
+    return out
+
+
 def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | None = None,
                        start: int = 1, row_numbers: "np.ndarray | list[int] | None" = None) -> StandardiseResult:
-    """Apply a source's mapping row by row. Quarantines rows with no record id, a duplicate record id, or no usable
-    name; blanks (with a warning) a DOB that cannot be a real date of birth, an invalid NHS number or UPN.
+    """Apply a source's mapping. Quarantines rows with no record id, a duplicate record id, or no usable name;
+    blanks (with a warning) a DOB that cannot be a real date of birth, an invalid NHS number or UPN.
 
+    Column by column: each standardising function runs once per distinct value (or combination), not once per row,
+    so a 1,000,000-record extract takes seconds; the result is what applying the functions row by row gives.
     `start`: the row number of the frame's first row (a chunk of a bigger extract); `row_numbers`: each row's number
     when some rows of the file were left out (Extract.row_numbers)."""
     today = today or date.today()
     df = df.rename(columns=lambda c: c.strip())
-    out: list[dict] = []
-    quarantine: list[dict] = []
-    warnings: dict[str, int] = {}
-    examples: list[dict] = []
-    seen_ids: set[str] = set()
+    n = len(df)
+    numbers = (np.asarray(row_numbers, dtype=np.int64) if row_numbers is not None
+               else np.arange(start, start + n, dtype=np.int64))
+    blank = np.full(n, "", dtype=object)
 
-    def col(row, name):
-        return row[name] if name else ""
+    def col(name: str | None) -> np.ndarray:
+        return df[name].to_numpy(dtype=object) if name else blank
 
-    def warn(reason: str, row_number: int, record_id: str):
-        warnings[reason] = warnings.get(reason, 0) + 1
-        if len(examples) < 50:
-            examples.append({"source": src.name, "row_number": row_number, "record_id": record_id, "warning": reason})
+    # record id: every part present; the first usable row with an id keeps it, later ones are duplicates
+    parts = [[clean_text(v) for v in col(c)] for c in src.record_id]
+    rid = np.array(["-".join(p) for p in zip(*parts)] if parts and n else [""] * n, dtype=object)
+    missing_id = np.zeros(n, dtype=bool)
+    for p in parts:
+        missing_id |= np.array([not v for v in p], dtype=bool)
 
     sex_map = src.sex.values if src.sex else {}
-    needed = src.required_columns()
-    columns = [df[c].tolist() for c in needed]
-    numbers = row_numbers if row_numbers is not None else range(start, start + len(df))
-    for i, values in zip((int(n) for n in numbers), zip(*columns)):
-        row = dict(zip(needed, values))
-        rid = "-".join(clean_text(row[c]) for c in src.record_id)
-        if any(not clean_text(row[c]) for c in src.record_id):
-            quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
-                               "reason": "missing record id"})
-            continue
-        if rid in seen_ids:
-            quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
-                               "reason": "duplicate record id"})
-            continue
-        sex = standardise_sex(col(row, src.sex.column) if src.sex else "", sex_map)
-        name = standardise_name(col(row, src.first_name), col(row, src.last_name), col(row, src.middle_name), sex)
-        if not name.first_match and not name.last_match:
-            quarantine.append({"source": src.name, "file": src.file, "row_number": i, "record_id": rid,
-                               "reason": "no usable name"})
-            continue
-        seen_ids.add(rid)
-        dob = None
-        if src.dob:
-            try:
-                dob = parse_date(row[src.dob.column], src.dob.formats, today=today)
-            except DateProblem as exc:
-                warn("dob blanked: " + str(exc).split(":")[0], i, rid)
-        postcode = standardise_postcode(col(row, src.postcode))
-        address = standardise_address([row[c] for c in src.address], postcode)
-        ids = {"nhs_number": "", "upn": "", "lcs_id": ""}
-        for kind, c in src.identifiers.items():
-            raw = clean_text(row[c])
-            ids[kind] = standardise_identifier(kind, raw)
-            if raw and not ids[kind]:
-                warn(f"{kind} blanked: invalid", i, rid)
-        alt = canonical_forename(col(row, src.alt_first_name), sex) if src.alt_first_name else ""
-        first_std = name.first_match
-        options = AMBIGUOUS_NICKNAMES.get(forename_token(name.first), {})
-        if sex == "U" and len(options) > 1 and not alt:  # Danny with no sex: Daniel, or else Danielle
-            first_std, alt = options["M"], options["F"]
-        out.append({
-            "source": src.name,
-            "record_id": rid,
-            "row_number": i,
-            "first_name": name.first,
-            "middle_name": name.middle,
-            "last_name": name.last,
-            "dob": dob.isoformat() if dob else "",
-            "sex": sex,
-            "address": address,
-            "postcode": postcode,
-            "phone": standardise_phone(col(row, src.phone)),
-            **ids,
-            "first_name_std": first_std or None,
-            "first_name_raw": forename_token(name.first) or None,
-            "alt_first_name_std": (alt if alt and alt != first_std else None),
-            "surname_std": name.last_match or None,
-            "surname_tokens": list(name.last_tokens) if name.last_tokens else None,
-            "surname_soundex": soundex(name.last_match) or None,
-            "first_initial": first_std[:1] or None,
-            "surname_initial": name.last_match[:1] or None,
-            "dob_std": dob.isoformat() if dob else None,
-            "birth_year": str(dob.year) if dob else None,
-            "postcode_std": postcode.replace(" ", "") if postcode_is_valid(postcode) else None,
-            "postcode_district": postcode.split(" ")[0] if postcode_is_valid(postcode) else None,
-            "address_key": address_key(address) or None,
-        })
-    cols = STANDARDISED_COLUMNS[:2] + ["row_number"] + STANDARDISED_COLUMNS[2:] + MATCH_COLUMNS
-    records = pd.DataFrame(out, columns=cols)
-    return StandardiseResult(records=records, quarantine=quarantine, warnings=warnings, warning_examples=examples)
+    sex = _per_unique([col(src.sex.column if src.sex else None)], lambda v: standardise_sex(v, sex_map))
+    fore = _per_unique([col(src.first_name), col(src.middle_name), sex, col(src.alt_first_name)],
+                       lambda f, m, s, a: _forename_fields(f, m, s, a, bool(src.alt_first_name)), width=6)
+    first_disp, middle_disp, first_match, first_std, first_token, alt_std = fore
+    last_disp, last_match, last_tokens, last_soundex = _per_unique([col(src.last_name)], _surname_fields, width=4)
+    no_name = np.array([not f and not s for f, s in zip(first_match, last_match)], dtype=bool)
+
+    usable = ~missing_id & ~no_name
+    rid_s = pd.Series(rid)
+    first_usable = pd.Series(np.flatnonzero(usable), index=rid[usable])
+    first_usable = first_usable[~first_usable.index.duplicated()]
+    earlier = rid_s.map(first_usable).to_numpy(dtype=float)
+    duplicate = ~missing_id & (earlier < np.arange(n))  # NaN (no usable row with this id) compares False
+    keep = usable & ~duplicate
+    reason = np.where(missing_id, "missing record id", np.where(duplicate, "duplicate record id", "no usable name"))
+    quarantine = [{"source": src.name, "file": src.file, "row_number": int(i), "record_id": r, "reason": str(why)}
+                  for i, r, why in zip(numbers[~keep], rid[~keep], reason[~keep])]
+
+    # the kept rows only from here (warnings count kept rows, as before)
+    k = np.flatnonzero(keep)
+    sub = df.iloc[k]
+
+    def kcol(name: str | None) -> np.ndarray:
+        return sub[name].to_numpy(dtype=object) if name else blank[: len(k)]
+
+    warn_rows: list[np.ndarray] = []  # per warning kind: boolean over kept rows, in the order checked per row
+    warn_reasons: list[np.ndarray] = []
+    if src.dob:
+        dob_iso, dob_warn = _per_unique([kcol(src.dob.column)],
+                                        lambda v: _dob_fields(v, tuple(src.dob.formats), today), width=2)
+        warn_rows.append(np.array([w is not None for w in dob_warn], dtype=bool))
+        warn_reasons.append(dob_warn)
+    else:
+        dob_iso = np.full(len(k), "", dtype=object)
+    postcode, postcode_std, postcode_district = _per_unique([kcol(src.postcode)], _postcode_fields, width=3)
+    address = _per_unique([kcol(c) for c in src.address] + [postcode],
+                          lambda *v: standardise_address(list(v[:-1]), v[-1])) if src.address else \
+        np.full(len(k), "", dtype=object)
+    ids = {kind: np.full(len(k), "", dtype=object) for kind in ("nhs_number", "upn", "lcs_id")}
+    for kind, c in src.identifiers.items():
+        raw = [clean_text(v) for v in kcol(c)]
+        if kind == "nhs_number":
+            ids[kind] = _nhs_numbers(pd.Series(raw, dtype=str))
+        else:
+            ids[kind] = _per_unique([raw], lambda v, kind=kind: standardise_identifier(kind, v))
+        bad = np.array([bool(r) and not s for r, s in zip(raw, ids[kind])], dtype=bool)
+        warn_rows.append(bad)
+        warn_reasons.append(np.full(len(k), f"{kind} blanked: invalid", dtype=object))
+
+    warnings: dict[str, int] = {}
+    examples: list[tuple[int, int, str]] = []  # (row number, order within the row, reason)
+    for order, (rows, reasons) in enumerate(zip(warn_rows, warn_reasons)):
+        for why in reasons[rows]:
+            warnings[why] = warnings.get(why, 0) + 1
+        idx = np.flatnonzero(rows)[:50]
+        examples.extend((int(numbers[k[i]]), order, reasons[i]) for i in idx)
+    examples.sort()
+    kept_rid = rid[k]
+    rid_at = dict(zip(numbers[k[: len(k)]].tolist(), kept_rid)) if examples else {}
+    warning_examples = [{"source": src.name, "row_number": rn, "record_id": rid_at[rn], "warning": why}
+                        for rn, _, why in examples[:50]]
+
+    dob_std = np.where(dob_iso == "", None, dob_iso)
+    fs = first_std[k]
+    records = pd.DataFrame({
+        "source": np.full(len(k), src.name, dtype=object),
+        "record_id": kept_rid,
+        "row_number": numbers[k],
+        "first_name": first_disp[k],
+        "middle_name": middle_disp[k],
+        "last_name": last_disp[k],
+        "dob": dob_iso,
+        "sex": sex[k],
+        "address": address,
+        "postcode": postcode,
+        "phone": _per_unique([kcol(src.phone)], standardise_phone),
+        **ids,
+        "first_name_std": np.where(fs == "", None, fs),
+        "first_name_raw": np.where(first_token[k] == "", None, first_token[k]),
+        "alt_first_name_std": alt_std[k],
+        "surname_std": np.where(last_match[k] == "", None, last_match[k]),
+        "surname_tokens": last_tokens[k],
+        "surname_soundex": last_soundex[k],
+        "first_initial": np.array([f[:1] or None for f in fs], dtype=object),
+        "surname_initial": np.array([s[:1] or None for s in last_match[k]], dtype=object),
+        "dob_std": dob_std,
+        "birth_year": np.array([d[:4] if d else None for d in dob_iso], dtype=object),
+        "postcode_std": postcode_std,
+        "postcode_district": postcode_district,
+        "address_key": _per_unique([address], lambda a: address_key(a) or None),
+    }, columns=STANDARDISED_COLUMNS[:2] + ["row_number"] + STANDARDISED_COLUMNS[2:] + MATCH_COLUMNS)
+    return StandardiseResult(records=records, quarantine=quarantine, warnings=warnings,
+                             warning_examples=warning_examples)

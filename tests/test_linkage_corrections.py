@@ -334,28 +334,3 @@ def test_cluster_level_scores():
     assert cl["true_people_found_whole"] == 0.25 and cl["true_people_with_several_records_found_whole"] == 0.5
     assert cl["true_people_split"] == 1 and cl["predicted_people_merging_several_true"] == 1
     assert cl["predicted_people_pure"] == 0.75
-
-
-def test_parallel_standardisation_equals_one_pass():
-    """Big extracts are standardised in chunks on several processes: same records, quarantine and warnings."""
-    from linkage import run as run_mod
-    from linkage.standardise import read_extract, standardise_source
-
-    cfg = load_sources(SOURCES)
-    for src in cfg.sources:
-        raw = read_extract(SMALL / src.file)
-        raw = pd.concat([raw, raw.iloc[:2], raw.iloc[:1]], ignore_index=True)  # ids repeated in later chunks
-        one = standardise_source(raw, src)
-        old = run_mod.PARALLEL_MIN_ROWS
-        run_mod.PARALLEL_MIN_ROWS = 1
-        try:
-            par = run_mod._standardise(raw, src, 3)
-        finally:
-            run_mod.PARALLEL_MIN_ROWS = old
-        def norm(df):
-            df = df.reset_index(drop=True).astype(object)
-            return df.where(df.notna(), None)
-
-        pd.testing.assert_frame_equal(norm(one.records), norm(par.records))
-        assert one.quarantine == par.quarantine, src.name
-        assert one.warnings == par.warnings, src.name

@@ -250,3 +250,25 @@ def test_rows_with_the_wrong_number_of_fields_are_set_aside_with_their_row_numbe
         (3, "3", "truncated row: fewer fields than the header"),
         (4, "4", "malformed row: more fields than the header"),
         (6, "6", "truncated row: fewer fields than the header")]
+
+
+def test_a_record_id_belongs_to_its_first_usable_row():
+    """A nameless row does not claim its id (a later usable row with it is kept); any row after a usable one with
+    the same id is a duplicate, named or not. Warnings come from kept rows only, with their row numbers."""
+    src = SourceConfig(name="x", system="X", file="x.csv", record_id=["id"], first_name="fn", last_name="sn",
+                       dob=DateField("dob", ("%Y-%m-%d",)))
+    df = pd.DataFrame([
+        {"id": "7", "fn": "Unknown", "sn": "", "dob": "2001-02-30"},
+        {"id": "7", "fn": "Ann", "sn": "Lee", "dob": "2001-02-03"},
+        {"id": "7", "fn": "", "sn": "", "dob": ""},
+        {"id": "7", "fn": "Ann", "sn": "Lee", "dob": "2001-02-31"},
+        {"id": "8", "fn": "Bo", "sn": "Ray", "dob": "2091-01-01"},
+    ])
+    res = standardise_source(df, src, today=TODAY, start=10)
+    assert [(q["row_number"], q["reason"]) for q in res.quarantine] == [
+        (10, "no usable name"), (12, "duplicate record id"), (13, "duplicate record id")]
+    assert res.records[["record_id", "row_number", "dob"]].values.tolist() == [["7", 11, "2001-02-03"],
+                                                                               ["8", 14, ""]]
+    assert res.warnings == {"dob blanked: date in the future": 1}
+    assert res.warning_examples == [{"source": "x", "row_number": 14, "record_id": "8",
+                                     "warning": "dob blanked: date in the future"}]

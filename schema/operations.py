@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 from typing import Any, Optional
+from urllib.parse import quote
 
 import strawberry
 from graphql import GraphQLError
@@ -239,6 +240,8 @@ class OperationsQuery:
         except UsageError as exc:
             raise _error(exc) from None
         csv = f"/reports/usage.csv?since={since.isoformat()}&until={until.isoformat()}"
+        if team is not None:  # the figures asked for, not every team the caller may see
+            csv += f"&team={quote(team, safe='')}"
         return UsageReport(since=since, until=until, team=scope, totals=UsageFigures.of(total),
                            by_day=[UsageFigures.of(r) for r in groups["day"]],
                            by_team=[UsageFigures.of(r) for r in groups["team"]],

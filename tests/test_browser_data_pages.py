@@ -117,3 +117,26 @@ def test_data_manager_records_a_decision_in_the_match_review_queue(live_stack, n
     assert decided.get_by_role("button").count() == 0
     shot(page, "35-match-review-decided-list")
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_match_review_decision_by_keyboard_alone(live_stack, new_page):
+    """Tab to the first pair's "Same person" button and press Enter: no mouse needed."""
+    use_linkage_run(live_stack)
+    page = new_page()
+    sign_in(page, live_stack, "data.manager")
+    page.goto(f"{live_stack.base_url}/#/data/review")
+    page.wait_for_selector(".fc-review-pair")
+    pair_id = page.locator(".fc-review-pair").first.get_attribute("data-pair")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement && document.activeElement.dataset.decide || ''")
+        if focused == "same":
+            break
+    else:
+        pytest.fail("Tab never reached a Same person button")
+    assert page.evaluate("document.activeElement.closest('.fc-review-pair').dataset.pair") == pair_id
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".govuk-notification-banner--success")
+    assert "are the same person" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator(f".fc-review-pair[data-pair='{pair_id}']").count() == 0
+    assert page.problems == []  # type: ignore[attr-defined]

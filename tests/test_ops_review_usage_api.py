@@ -133,3 +133,19 @@ def test_a_decision_is_recorded_for_the_next_run_and_audited(live_stack):
     # Only pairs the run listed can be decided here; others go through a problem report.
     stranger = live_stack.graphql(DECIDE, {"a": a, "b": "lcs:NOT-A-RECORD", "d": "SAME"}, role="data_manager")
     assert stranger["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_service_owner_can_narrow_usage_to_one_team_and_its_csv_follows(live_stack):
+    import httpx
+
+    browser_sign_in(live_stack, "team.manager")
+    query = """query($a: Date!, $b: Date!, $t: String) { usageReport(since: $a, until: $b, team: $t) {
+      team csvUrl byUser { team } byTeam { key } } }"""
+    body = live_stack.graphql(query, {**_today_span(), "t": "Front Door"}, role="data_manager")
+    report = body["data"]["usageReport"]
+    assert report["team"] == "Front Door" and [t["key"] for t in report["byTeam"]] == ["Front Door"]
+    assert "&team=Front%20Door" in report["csvUrl"]
+    response = httpx.get(f"{live_stack.base_url}{report['csvUrl']}&by=team",
+                         headers={"Authorization": f"Bearer {live_stack.token('data_manager')}"}, timeout=30)
+    assert response.status_code == 200
+    assert [r["team"] for r in csv.DictReader(response.text.splitlines())] == ["Front Door"]

@@ -155,8 +155,8 @@ mutation ResolveProblem($id: ID!, $outcome: String!, $note: String, $records: Li
 
 // Usage figures from the audit store (counts only; team managers get their own team).
 export const USAGE_REPORT = `
-query UsageReport($since: Date!, $until: Date!) {
-  usageReport(since: $since, until: $until) {
+query UsageReport($since: Date!, $until: Date!, $team: String) {
+  usageReport(since: $since, until: $until, team: $team) {
     since until team csvUrl
     totals { signIns searches peopleViewed distinctPeople activeUsers }
     byDay { key signIns searches peopleViewed distinctPeople activeUsers }

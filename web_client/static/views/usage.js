@@ -32,7 +32,7 @@ function checkRange(since, until) {
   return errors;
 }
 
-function rangeForm(values, fieldErrors) {
+function rangeForm(values, fieldErrors, teams) {
   const dateField = (name, label) => html`
     <div class="govuk-form-group${fieldErrors[name] ? ' govuk-form-group--error' : ''}">
       <label class="govuk-label" for="usage-${name}">${label}</label>
@@ -52,6 +52,14 @@ function rangeForm(values, fieldErrors) {
         </div>
       </fieldset>
     </div>
+    ${teams ? html`
+    <div class="govuk-form-group">
+      <label class="govuk-label" for="usage-team">Team</label>
+      <select class="govuk-select" id="usage-team" name="team">
+        <option value="">Every team</option>
+        ${teams.map((t) => html`<option value="${t}"${values.team === t ? html` selected` : ''}>${t}</option>`)}
+      </select>
+    </div>` : ''}
     <div class="govuk-form-group">
       <label class="govuk-label" for="usage-by">Chart and download by</label>
       <select class="govuk-select" id="usage-by" name="by">
@@ -121,19 +129,25 @@ function table(id, caption, firstColumn, rows, by, columns) {
 const DAY_COLUMNS = [...MEASURES, ['distinctPeople', 'Different people'], ['activeUsers', 'Active users']];
 const USER_COLUMNS = [...MEASURES, ['distinctPeople', 'Different people']];
 
-export async function renderUsage(view, params, { signal, status, navigate }) {
+// Team managers always get their own team; the service owner and IG reviewers may pick one.
+const picksTeam = (user) => (user.roles || []).some((r) => r === 'data_manager' || r === 'ig_reviewer');
+const teamsSeen = new Set();  // team names from earlier reports (memory only), so a filtered report still offers them
+
+export async function renderUsage(view, params, { signal, status, navigate, user }) {
   const today = isoDay(Date.now());
   const values = {
     since: params.since || isoDay(Date.now() - 29 * DAY_MS),
     until: params.until || today,
     by: GROUPS[params.by] ? params.by : 'day',
+    team: picksTeam(user) && params.team ? params.team : '',
   };
   const fieldErrors = checkRange(values.since, values.until);
   const summary = Object.entries(fieldErrors).map(([k, message]) => ({ message, href: `#usage-${k}` }));
   let body = '';
   if (!summary.length) {
     view.render(loading('Loading usage…'), { title: 'Loading – Usage', focus: false });
-    const { data, errors, aborted } = await graphql(USAGE_REPORT, { since: values.since, until: values.until }, { signal });
+    const variables = { since: values.since, until: values.until, team: values.team || null };
+    const { data, errors, aborted } = await graphql(USAGE_REPORT, variables, { signal });
     if (aborted || signal.aborted) return;
     if (errors.length || !data || !data.usageReport) {
       // A refusal is said in words the reader can act on; the server's message names a field.
@@ -142,6 +156,7 @@ export async function renderUsage(view, params, { signal, status, navigate }) {
         : graphqlErrors(errors.length ? errors : [{}])));
     } else {
       const r = data.usageReport;
+      r.byTeam.forEach((t) => teamsSeen.add(t.key));
       const groups = { day: r.byDay, team: r.byTeam, user: r.byUser };
       const t = r.totals;
       body = html`
@@ -166,13 +181,14 @@ export async function renderUsage(view, params, { signal, status, navigate }) {
     ${errorSummary(summary)}
     <h1 class="govuk-heading-l" tabindex="-1">Usage</h1>
     <p class="govuk-body">Sign-ins, searches and people viewed. Counts only: this page never shows who was looked at.</p>
-    ${rangeForm(values, fieldErrors)}
+    ${rangeForm(values, fieldErrors, picksTeam(user) ? [...new Set([...teamsSeen, ...(values.team ? [values.team] : [])])].sort() : null)}
     ${body}`, { title: summary.length ? 'Error: Usage' : 'Usage', focus: body && params.since ? '#usage-results' : 'h1' });
   status(body ? 'Usage figures shown' : 'Usage');
   view.querySelector('#usage-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const form = event.target;
     const q = { since: form.elements.since.value.trim(), until: form.elements.until.value.trim(), by: form.elements.by.value };
+    if (form.elements.team && form.elements.team.value) q.team = form.elements.team.value;
     navigate(`#/reports/usage?${new URLSearchParams(q).toString()}`);
   });
 }

@@ -47,7 +47,7 @@ CACHE_SIZE = 256
 def build_schema(settings: "Settings | None" = None, persisted_documents: frozenset[str] | None = None
                  ) -> strawberry.Schema:
     from family_context.ops.http import DatabaseUnavailable
-    from schema.permissions import protect_schema
+    from schema.permissions import fast_path_checked_fields, protect_schema
     from schema.security import AuditOperation, SecureErrors, persisted_documents_only
 
     root_queries, root_mutations = root_types()
@@ -68,7 +68,9 @@ def build_schema(settings: "Settings | None" = None, persisted_documents: frozen
         extensions.append(DisableIntrospection)
     if persisted_documents is not None:
         extensions.append(persisted_documents_only(persisted_documents))
-    return SecureSchema(query=query, mutation=mutation, extensions=extensions)
+    schema = SecureSchema(query=query, mutation=mutation, extensions=extensions)
+    fast_path_checked_fields(schema._schema, schema)
+    return schema
 
 
 class CachedParse(ParserCache):

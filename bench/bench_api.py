@@ -86,11 +86,11 @@ def sample(settings, n: int, seed: int) -> tuple[list[str], list[str]]:
     return [r["id"] for r in rows], [r["name"] for r in rows]
 
 
-def start_server(settings, port: int) -> subprocess.Popen:
+def start_server(settings, port: int, workers: int = 1) -> subprocess.Popen:
     # The N clients share one bearer token, i.e. one user: the per-user rate limit (600 a minute) would throttle
     # them as if one social worker clicked 20 times at once. N clients stand for N users, so it is lifted here.
     env = {"FC_RATE_LIMIT_PER_MINUTE": "10000000", **os.environ, "FC_PORT": str(port)}
-    process = subprocess.Popen([sys.executable, "-m", "family_context.cli", "serve"], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "family_context.cli", "serve", "--workers", str(workers)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -107,11 +107,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     settings = get_settings()
     ids, names = sample(settings, args.sample, args.seed)
     port = free_port()
-    server = start_server(settings, port)
+    server = start_server(settings, port, args.workers)
     url = f"http://127.0.0.1:{port}/graphql"
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     results: dict[str, Any] = {"clients": args.clients, "seconds_per_scenario": args.seconds,
-                               "people_sampled": len(ids), "sign_in": bool(args.token), "cpus": os.cpu_count(),
+                               "people_sampled": len(ids), "sign_in": bool(args.token), "workers": args.workers, "cpus": os.cpu_count(),
                                # Other work on this shared machine skews every figure: say how busy it was.
                                "load_average_at_start": os.getloadavg()}
     try:
@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="API worker processes (`serve --workers`)")
     parser.add_argument("--token", default=os.environ.get("FC_BENCH_TOKEN"), help="bearer token, when sign-in is on")
     print(json.dumps(asyncio.run(run(parser.parse_args())), indent=2))
 

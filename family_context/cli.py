@@ -123,11 +123,13 @@ def load(
 def serve(
     host: Optional[str] = typer.Option(None, help="Defaults to FC_HOST or 127.0.0.1."),
     port: Optional[int] = typer.Option(None, help="Defaults to FC_PORT or 8000."),
+    workers: int = typer.Option(1, envvar="FC_WORKERS", min=1, max=16,
+                                help="Worker processes (FC_WORKERS); one Python process uses one core at most."),
 ) -> None:
     """Serve the GraphQL API and the web client."""
     from family_context.server import run_server
 
-    run_server(get_settings(), host=host, port=port)
+    run_server(get_settings(), host=host, port=port, workers=workers)
 
 
 @app.command("status")

@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/bench_linkage.py --people 5000 --seed 7 [--engine duckdb] [--work var/bench]
 
-Prints one JSON object: people, records, seconds per stage, precision/recall/F1 of pairwise links, peak RSS.
+Prints one JSON object: people, records, seconds per stage, CPU seconds and the load average (the machine is
+shared), precision/recall/F1 of pairwise links, peak RSS.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
+import os
 import resource
 import sys
 import time
@@ -22,6 +24,12 @@ from linkage.evaluate import score_clusters  # noqa: E402
 from linkage.run import run_linkage  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU of this process (all its threads, e.g. DuckDB's) and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> int:
@@ -45,6 +53,9 @@ def main() -> int:
     generate_s = time.perf_counter() - t
 
     out = args.work / f"linked-{args.people}-{args.seed}"
+    # the machine is shared: CPU seconds and the load average say how much of the wall time was waiting for a core
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     kw = {"cluster_threshold": args.cluster_threshold} if args.cluster_threshold is not None else {}
     result = run_linkage(extracts=extracts, sources=ROOT / "demo_town" / "sources.yaml", out=out, engine=args.engine,
                          html_report=args.html_report, **kw)
@@ -56,6 +67,9 @@ def main() -> int:
         "generate_seconds": round(generate_s, 2), "link_seconds": result.report["seconds"],
         "stage_seconds": result.report["timings_seconds"],
         "review_pairs": result.report["review"]["pairs"],
+        "link_cpu_seconds": round(_cpu_seconds() - cpu_before, 1),
+        "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
+        "cores": os.cpu_count(),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     truth = extracts / "truth.csv"

@@ -151,8 +151,10 @@ def prediction_blocking_rules() -> list:
     Each rule pairs a key that catches one kind of mess with one that keeps blocks small as the town grows
     (a bare DOB or name + birth year block grows with the square of the population):
     DOB + either initial (surname changes, typos elsewhere); household (postcode + first initial);
-    surname sound + initial + birth year (DOB typos); forename + birth year + district (surname change and DOB typo);
-    forename + surname + district (DOB missing).
+    surname sound + initial + birth year (DOB typos); forename + surname + district (DOB missing).
+
+    Forename + birth year + district was dropped: on the 1,000,000-record town it proposed 4.6 million pairs (a
+    quarter of all) and only 19 of the 343,545 true pairs were found by it alone.
     """
     return [
         block_on("nhs_number"),
@@ -161,7 +163,6 @@ def prediction_blocking_rules() -> list:
         block_on("dob_std", "surname_initial"),
         block_on("postcode_std", "first_initial"),
         block_on("surname_soundex", "first_initial", "birth_year"),
-        block_on("first_name_std", "birth_year", "postcode_district"),
         block_on("first_name_std", "surname_std", "postcode_district"),
         block_on("alt_first_name_std", "surname_std"),
     ]

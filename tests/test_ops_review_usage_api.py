@@ -149,3 +149,31 @@ def test_service_owner_can_narrow_usage_to_one_team_and_its_csv_follows(live_sta
                          headers={"Authorization": f"Bearer {live_stack.token('data_manager')}"}, timeout=30)
     assert response.status_code == 200
     assert [r["team"] for r in csv.DictReader(response.text.splitlines())] == ["Front Door"]
+
+
+def test_queue_decisions_win_at_the_next_linkage_run(live_stack, tmp_path):
+    """Same person on two records the run kept apart, not the same person on two it joined: the next run obeys."""
+    from linkage.run import run_linkage
+    from tests.conftest import SOURCES
+
+    use_linkage_run(live_stack)
+    pairs = live_stack.graphql(QUEUE, {"status": "PENDING", "first": 100, "after": 0},
+                               role="data_manager")["data"]["matchReviewQueue"]["pairs"]
+    apart = next((p for p in pairs if not p["linkedNow"]), None)
+    joined = next((p for p in pairs if p["linkedNow"]), None)
+    assert apart or joined, "the test town's review list has no pending pair"
+    wanted = {}
+    for pair, verdict in ((apart, "SAME"), (joined, "DIFFERENT")):
+        if pair is None:
+            continue
+        a = (pair["recordA"]["source"], pair["recordA"]["recordId"])
+        b = (pair["recordB"]["source"], pair["recordB"]["recordId"])
+        answer = live_stack.graphql(DECIDE, {"a": ":".join(a), "b": ":".join(b), "d": verdict}, role="data_manager")
+        assert "errors" not in answer, answer
+        wanted[(a, b)] = verdict == "SAME"
+    run_linkage(extracts=live_stack.extracts_dir, sources=SOURCES, out=tmp_path / "next",
+                decisions=live_stack.settings.var_dir / "linkage" / "decisions.csv", html_report=False, quiet=True)
+    with open(tmp_path / "next" / "clusters.csv", newline="", encoding="utf-8") as f:
+        person = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+    for (a, b), same in wanted.items():
+        assert (person[a] == person[b]) is same, (a, b, same)

@@ -41,7 +41,8 @@ class BatchCounter:
     """Counts batches across a run; after each one reports progress, and honours the fault-test hooks:
 
     FC_LOAD_PAUSE_AFTER_BATCHES=N  after N batches, stop and wait (a test then SIGKILLs the process);
-    FC_LOAD_FAIL_AFTER_BATCHES=N   after N batches, raise (a bad batch).
+    FC_LOAD_FAIL_AFTER_BATCHES=N   after N batches, raise (a bad batch);
+    FC_LOAD_PAUSE_AT_STEP=name     after the first batch of that step (e.g. refresh/switch_attach), stop and wait.
     """
 
     def __init__(self, on_batch: Callable[[int, str], None] | None = None) -> None:
@@ -49,6 +50,7 @@ class BatchCounter:
         self.on_batch = on_batch
         self.pause_after = int(os.environ.get("FC_LOAD_PAUSE_AFTER_BATCHES", "0") or 0)
         self.fail_after = int(os.environ.get("FC_LOAD_FAIL_AFTER_BATCHES", "0") or 0)
+        self.pause_step = os.environ.get("FC_LOAD_PAUSE_AT_STEP") or None
 
     def done(self, step: str) -> None:
         self.batches += 1
@@ -56,7 +58,7 @@ class BatchCounter:
             self.on_batch(self.batches, step)
         if self.fail_after and self.batches >= self.fail_after:
             raise LoadWriteError(f"injected failure after batch {self.batches} ({step}): FC_LOAD_FAIL_AFTER_BATCHES")
-        if self.pause_after and self.batches >= self.pause_after:
+        if (self.pause_after and self.batches >= self.pause_after) or (self.pause_step and step == self.pause_step):
             print(f"PAUSED after batch {self.batches} ({step})", flush=True)
             while True:
                 time.sleep(3600)

@@ -365,14 +365,16 @@ def test_a_refresh_refuses_when_relinking_moved_other_sources_records(neo4j, sma
     assert digest(_driver(neo4j)) == before
 
 
-def test_a_refresh_killed_half_way_changes_nothing(neo4j, small_town, tmp_path):
+@pytest.mark.parametrize("step", ["refresh/stage_records", "refresh/switch_attach"])
+def test_a_refresh_killed_half_way_changes_nothing(neo4j, small_town, tmp_path, step):
+    # Killed after its records were staged (committed, not yet visible), or inside the switch transaction.
     from graph_loader.inspect import digest, generation_counts
 
     _load(neo4j, small_town)
     before = digest(_driver(neo4j))
     new_town = _new_housing_extract(small_town, tmp_path / "killed")
-    proc = _cli_load(neo4j, new_town, "--only", "housing_tenancy,housing_asb", FC_LOAD_PAUSE_AFTER_BATCHES="6")
-    _wait_paused(proc)
+    proc = _cli_load(neo4j, new_town, "--only", "housing_tenancy,housing_asb", FC_LOAD_PAUSE_AT_STEP=step)
+    assert step in _wait_paused(proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     proc.stdout.close()

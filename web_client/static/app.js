@@ -23,8 +23,6 @@ import { renderAnalyst } from './views/analyst.js';
 import { renderAudit, renderPermissions } from './views/ig.js';
 import { renderSources } from './views/data.js';
 import { renderMyReports, renderQueue, renderReport } from './views/report.js';
-import { renderReview } from './views/review.js';
-import { renderUsage } from './views/usage.js';
 import { html } from './html.js';
 import { currentUser, hasRole, readsPeople } from './session.js';
 
@@ -161,9 +159,15 @@ async function route() {
   if (path === '/ig/audit') return renderAudit(view, params, context);
   if (path === '/data/sources') return renderSources(view, params, context);
   if (path === '/data/problems') return renderQueue(view, params, context);
-  if (path === '/data/review') return renderReview(view, params, context);
+  // Pages few roles use are loaded when first opened, so the search and person pages ship less. A route left while
+  // its module loads must not draw over the next one.
+  const later = async (module, name) => {
+    const loaded = await import(module);
+    return signal.aborted ? undefined : loaded[name](view, params, context);
+  };
+  if (path === '/data/review') return later('./views/review.js', 'renderReview');
   if (path === '/reports/mine') return renderMyReports(view, params, context);
-  if (path === '/reports/usage') return renderUsage(view, params, context);
+  if (path === '/reports/usage') return later('./views/usage.js', 'renderUsage');
   view.render(html`
     <h1 class="govuk-heading-l" tabindex="-1">Page not found</h1>
     <p class="govuk-body">If you typed the web address, check it is correct.</p>

@@ -177,3 +177,14 @@ def test_queue_decisions_win_at_the_next_linkage_run(live_stack, tmp_path):
         person = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
     for (a, b), same in wanted.items():
         assert (person[a] == person[b]) is same, (a, b, same)
+
+
+def test_status_counts_the_pairs_waiting_for_a_decision(live_stack):
+    from family_context.ops.status import collect, render
+
+    use_linkage_run(live_stack)
+    pending = live_stack.graphql(QUEUE, {"status": "PENDING", "first": 1, "after": 0},
+                                 role="data_manager")["data"]["matchReviewQueue"]["pending"]
+    status = collect(live_stack.settings, linked=live_stack.linked_dir)
+    assert status.linkage["review_pending"] == pending
+    assert f"match review: {pending:,} pair(s) waiting for a decision" in render(status)

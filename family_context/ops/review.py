@@ -224,6 +224,15 @@ def page(var_dir: Path, status: str = "pending", first: int = 25, after: int = 0
                       next_after=after + first if more else None)
 
 
+def pending_count(folder: Path, var_dir: Path) -> Optional[int]:
+    """Pairs of the run in `folder` with no decision yet (None: no review list there). For `family-context status`."""
+    run = load_run(folder)
+    if run is None:
+        return None
+    decided = effective_decisions(load_decisions(decisions_file(var_dir)))
+    return sum(1 for p in run.pairs if p.pair not in decided)
+
+
 def find_pair(var_dir: Path, record_a: str, record_b: str) -> ReviewPair:
     """The listed pair naming these two records (either order); NOT_FOUND when the latest run does not list it:
     the queue decides only what linkage asked about (other pairs go through a problem report)."""

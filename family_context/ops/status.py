@@ -140,6 +140,10 @@ def collect(settings: Settings, linked: Optional[Path] = None, reports_db: Optio
     status = Status(neo4j_uri=settings.neo4j_uri, neo4j_up=False)
     if linked is not None:
         status.linkage = _linkage_summary(linked)
+        if status.linkage is not None:
+            from family_context.ops.review import pending_count
+
+            status.linkage["review_pending"] = pending_count(linked, settings.var_dir)
     status.open_reports = _open_reports(reports_db or default_reports_db(settings))
     try:
         driver = check_available(settings, timeout=5.0)
@@ -247,6 +251,8 @@ def render(status: Status) -> str:
                      f"({_short(lk.get('generated_at'))})")
         for source, reasons in sorted(lk.get("reasons", {}).items()):
             lines.append(f"  {source}: " + ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items())))
+        if lk.get("review_pending") is not None:
+            lines.append(f"  match review: {lk['review_pending']:,} pair(s) waiting for a decision (web: #/data/review)")
     if status.recent_runs:
         lines.append("")
         lines.append("Recent loads")

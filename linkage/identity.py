@@ -66,7 +66,7 @@ def carry_forward(members_by_cluster: Mapping[object, list[Key]], previous: Mapp
     overlap: dict[object, Counter] = {}
     old_spread: dict[str, set] = defaultdict(set)
     old_sizes: Counter = Counter(previous.values())
-    for c, ms in clusters.items():
+    for c, ms in (clusters.items() if previous else ()):  # a first run has no history: skip 1,000,000 lookups
         cnt = Counter(previous[k] for k in ms if k in previous)
         if cnt:
             overlap[c] = cnt

@@ -26,6 +26,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from linkage import backends, model
 from linkage.cluster import Clusterer, person_id_for  # noqa: F401  (person_id_for is public API)
+from linkage.csv_out import write_csv
 from linkage.decisions import effective_decisions, load_decisions
 from linkage.explain import (build_explanations, explanations_json, level_labels, waterfall_sample,
                              write_html_report)
@@ -412,20 +413,20 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
             "identity_changes": out / "identity_changes.csv",
         }
         clusters = records[CLUSTERS_COLUMNS]
-        clusters.to_csv(files["clusters"], index=False)
-        records[STANDARDISED_OUT_COLUMNS].to_csv(files["standardised_records"], index=False)
+        write_csv(clusters, files["clusters"])
+        write_csv(records[STANDARDISED_OUT_COLUMNS], files["standardised_records"])
         for c in predictions.columns:
             if c.startswith("gamma_"):
                 predictions[c] = predictions[c].astype("Int64")
         predictions = predictions.sort_values(["source_l", "record_id_l", "source_r", "record_id_r"], kind="stable")
-        predictions.to_csv(files["predictions"], index=False)
+        write_csv(predictions, files["predictions"])
         pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS).to_csv(files["quarantine"], index=False)
         review.to_csv(files["review"], index=False)
         pd.DataFrame(changes.rows, columns=CHANGES_COLUMNS).to_csv(files["identity_changes"], index=False)
         model_json = json.loads(files["model"].read_text(encoding="utf-8"))
         labels = level_labels(model_json)
         explanations = build_explanations(predictions, pid_of, joined, labels, model.COMPARISON_NAMES)
-        explanations.to_csv(files["explanations"], index=False)
+        write_csv(explanations, files["explanations"])
         members: dict[str, list] = defaultdict(list)
         for k in keys:
             members[pid_of[k]].append(k)

@@ -315,3 +315,22 @@ def test_adult_only_source_does_not_join_a_child():
     assert not c.union(("housing_tenancy", "T1"), ("health", "1"))
     assert c.union(("housing_tenancy", "T1"), ("health", "2"))
     assert c.refused == {"age": 1}
+
+
+def test_fast_csv_writer_writes_what_pandas_writes(tmp_path):
+    """The run's big CSVs go through linkage.csv_out.write_csv; readers (graph loader, review tools) expect exactly
+    pandas' format: quoting only where needed, floats as repr, True/False, empty for missing."""
+    import numpy as np
+    from linkage.csv_out import write_csv
+
+    df = pd.DataFrame({
+        "text": pd.Series(["a", "", None, "12 High St, Hyde", 'say "hi"', "two\nlines", " lead", "Zoë"], dtype="str"),
+        "obj": pd.Series([None, 1.5, "x", 2, None, "", float("nan"), "y"], dtype=object),
+        "f": [0.1, 1e-05, 1.0, np.nan, 123456789.123, -2.5, 1e20, 0.30000000000000004],
+        "b": [True, False] * 4,
+        "gamma": pd.array([1, None, 3, 4, 5, 6, 7, -8], dtype="Int64"),
+        "n": np.arange(8)})
+    for frame in (df, df.iloc[:0]):
+        write_csv(frame, tmp_path / "fast.csv")
+        frame.to_csv(tmp_path / "pandas.csv", index=False)
+        assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

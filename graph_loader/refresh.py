@@ -67,6 +67,23 @@ def _native(value: Any) -> Any:
     return value.to_native() if hasattr(value, "to_native") else value
 
 
+def _canon(value: Any) -> Any:
+    """A hashable, order-free form of a record's content (graph side or prepared side) for comparing the two; absent
+    and null properties are the same thing, as `SET n = map` stores no nulls."""
+    value = _native(value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _canon(v)) for k, v in value.items() if v is not None and k != "run"))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canon(v) for v in value)
+    return value
+
+
+def _shape(person_id: str, involvements: Iterable[dict], phones: Iterable[dict], addresses: Iterable[str]) -> tuple:
+    """What a record hangs off and holds besides its own properties: if this is unchanged the record is kept."""
+    return (person_id, tuple(sorted((_canon(i) for i in involvements), key=repr)),
+            tuple(sorted((_canon(p) for p in phones), key=repr)), tuple(sorted(addresses)))
+
+
 class _Steps:
     """Runs the refresh's named queries in batches, timing each step and counting batches for the fault hooks."""
 
@@ -169,7 +186,8 @@ def refresh_sources(extracts: Path, linked: Path, sources: Path, settings: Setti
     total_in = sum(c.rows_in for c in counts.values())
     total_q = sum(c.rows_quarantined for c in counts.values())
     console.print(f"Refreshed {', '.join(sorted(only))} in generation {generation}: rows in {total_in:,}, "
-                  f"quarantined {total_q:,}; {report.written.get('records', 0):,} records switched in "
+                  f"quarantined {total_q:,}; {report.written.get('records_replaced', 0):,} records replaced, "
+                  f"{report.written.get('records_updated_in_place', 0):,} updated in place, switched in "
                   f"{report.timings.get('switch', 0)}s; {report.seconds}s")
     return report
 
@@ -265,6 +283,32 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
             stage=stage_run)}
         phone_eid.update(staged_phones)
 
+        # Records that come out with the same person, involvements, phones and addresses are kept and updated in
+        # place (a new extract date, a corrected name); only the others are replaced by staged copies.
+        inv_of_key: dict[str, list[dict]] = defaultdict(list)
+        for inv in inv_rows:
+            inv_of_key[inv["record_key"]].append({"props": inv["props"], "service": inv["service_key"],
+                                                  "practitioner": inv["practitioner_id"]})
+        phones_of_key: dict[str, list[dict]] = defaultdict(list)
+        for ph in has_phone:
+            phones_of_key[ph["record_key"]].append({k: ph[k] for k in ("number", "type", "updated_at")})
+        address_ids_of: dict[str, list[str]] = defaultdict(list)
+        for r in recorded_all:
+            address_ids_of[r["record_key"]].append(r["address_id"])
+        record_updates, probability_changes, kept = [], [], set()
+        for r in old:
+            rec = new_records.get(r["key"])
+            if rec is None or _shape(r["person_id"], r["involvements"], r["phones"], r["addresses"]) != _shape(
+                    rec.person_id, inv_of_key[rec.key], phones_of_key[rec.key], address_ids_of[rec.key]):
+                continue
+            kept.add(rec.key)
+            props = record_row(rec, cfg)["props"]
+            if _canon(r["props"]) != _canon(props):
+                record_updates.append({"eid": r["eid"], "props": props})
+            if r["match_probability"] != rec.match_probability:
+                probability_changes.append({"eid": r["link"], "props": {"match_probability": rec.match_probability}})
+        retiring = [r for r in old if r["key"] not in kept]
+
         addresses_of: dict[str, list[str]] = defaultdict(list)
         for r in recorded_all:
             if r["record_key"] in new_records:
@@ -279,7 +323,8 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
             phones_of[ph["record_key"]].append({"phone": phone_eid[ph["number"]], "type": ph["type"],
                                                 "updated_at": ph["updated_at"]})
         record_rows = []
-        for rec in sorted(new_records.values(), key=lambda r: r.key):
+        replaced = sorted((rec for key, rec in new_records.items() if key not in kept), key=lambda r: r.key)
+        for rec in replaced:
             row = record_row(rec, cfg)
             record_rows.append({"props": row["props"], "addresses": addresses_of.get(rec.key, []),
                                 "involvements": involvements_of.get(rec.key, []),
@@ -341,7 +386,7 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
                         "kind": r["kind"], "source": r["source"]} for k, r in rels_new.items() if k not in rels_now]
         attach = [{"person": person_eid[rec.person_id], "record": staged_records[rec.key],
                    "match_probability": rec.match_probability}
-                  for rec in sorted(new_records.values(), key=lambda r: r.key)]
+                  for rec in replaced]
         # Other sources' records of these people: linkage may have rescored them (same owner, checked above).
         other_updates = [{"eid": r["eid"], "props": {"link_reasons": linked_records[k].link_reasons}}
                          for k, r in other_records.items() if r["link_reasons"] != linked_records[k].link_reasons]
@@ -360,11 +405,12 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         now = tx.run(query("refresh/published_is")).single()
         if now is None or now["run"] != run:
             raise RefreshError(f"the published generation changed during the refresh (was {run}); run it again")
-        steps.switch(tx, "refresh/switch_retire", [r["eid"] for r in old], retired=retired)
+        steps.switch(tx, "refresh/switch_retire", [r["eid"] for r in retiring], retired=retired)
         steps.switch(tx, "refresh/switch_stamp", stamped, run=run)
-        report.written["records"] = steps.switch(tx, "refresh/switch_attach", attach, run=run)
-        steps.switch(tx, "refresh/switch_set", changed_people + line_updates + practitioner_updates + other_updates)
-        steps.switch(tx, "refresh/switch_set_relationships", probability_updates)
+        report.written["records_replaced"] = steps.switch(tx, "refresh/switch_attach", attach, run=run)
+        steps.switch(tx, "refresh/switch_set", changed_people + line_updates + practitioner_updates + other_updates
+                     + record_updates)
+        steps.switch(tx, "refresh/switch_set_relationships", probability_updates + probability_changes)
         steps.switch(tx, "refresh/switch_delete_relationships", lives_delete + rels_delete)
         steps.switch(tx, "refresh/switch_lives_at", lives_create)
         steps.switch(tx, "refresh/switch_relationships", rels_create)
@@ -387,9 +433,9 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     t = time.perf_counter()
     run_auto(driver, "load/remove_generation", run=retired, batch=REMOVE_BATCH)
     run_write(driver, "refresh/delete_orphans", run=run,
-              numbers=sorted({n for r in old for n in r["numbers"]}),
-              practitioners=sorted({p for r in old for p in r["practitioners"]}),
-              addresses=sorted({a for r in old for a in r["addresses"]}))
+              numbers=sorted({n for r in retiring for n in r["numbers"]}),
+              practitioners=sorted({p for r in retiring for p in r["practitioners"]}),
+              addresses=sorted({a for r in retiring for a in r["addresses"]}))
     run_write(driver, "load/run_removed", run=run_id)
     report.timings["remove_retired"] = round(time.perf_counter() - t, 2)
 
@@ -399,7 +445,9 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
                 + sum(3 + (1 if inv["practitioner"] else 0) for r in record_rows for inv in r["involvements"])
                 + sum(2 + len(h["members"]) for h in households_create))
     report.written.update({
-        "entities": entities, "involvements": len(inv_rows), "records_removed": len(old), "people_touched": len(affected),
+        "entities": entities + len(record_updates) + len(probability_changes), "involvements": len(inv_rows),
+        "records": len(new_records), "records_kept": len(kept), "records_updated_in_place": len(record_updates),
+        "records_removed": len(retiring), "people_touched": len(affected),
         "people_changed": len(changed_people), "people_added": len(staged_people), "people_removed": len(gone_people),
         "other_records_rescored": len(other_updates) + len(probability_updates),
         "lives_at_changed": len(lives_delete) + len(lives_create), "households_rebuilt": len(households_create),

@@ -339,7 +339,7 @@ function linkReasons(records, percent) {
       ${l.comparisons.length ? html`
       <ul class="govuk-list govuk-list--bullet govuk-body-s">
         ${l.comparisons.map((c) => html`
-        <li data-effect="${c.effect}">${c.comparison}: ${c.level.charAt(0).toLowerCase() + c.level.slice(1)}${weight(c.matchWeight)}<span class="govuk-visually-hidden">, counts ${effect[c.effect] || 'neither'}</span></li>`)}
+        <li data-effect="${c.effect}">${c.comparison}: ${c.level.charAt(0).toLowerCase() + c.level.slice(1)}${c.effect === 'missing' ? '' : weight(c.matchWeight)}<span class="govuk-visually-hidden">, counts ${effect[c.effect] || 'neither'}</span></li>`)}
       </ul>` : ''}
     </li>`)}
   </ul>

@@ -60,7 +60,7 @@ def carry_forward(members_by_cluster: Mapping[object, list[Key]], previous: Mapp
     """Assign a person id to every cluster, keeping previous ids where the records still cluster together."""
     previous = previous or {}
     changes = IdentityChanges()
-    clusters = {c: sorted(ms) for c, ms in members_by_cluster.items()}
+    clusters = {c: (sorted(ms) if len(ms) > 1 else ms) for c, ms in members_by_cluster.items()}  # most are single
     smallest = {c: ms[0] for c, ms in clusters.items()}
     # overlap[c][old] = records of cluster c previously under old
     overlap: dict[object, Counter] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -117,11 +118,18 @@ def live_stack(loaded_graph: Settings, town: tuple[Path, Path]) -> Iterator[Live
     settings = dataclasses.replace(loaded_graph, dev_idp_port=free_port(), jwks_refetch_interval=0.0,
                                    rate_limit_per_minute=100_000)
     idp = start_dev_idp(settings, redirect_uris=[f"{settings.app_url}/callback"])
+    # The linkage run the graph was loaded from, as a deployment names it (the match review queue reads it).
+    previous_linked = os.environ.get("FC_LINKED_DIR")
+    os.environ["FC_LINKED_DIR"] = str(town[1])
     try:
         with serve_app(settings) as base_url:
             yield LiveStack(base_url, settings, *town, idp=idp)
     finally:
         idp.stop()
+        if previous_linked is None:
+            os.environ.pop("FC_LINKED_DIR", None)
+        else:
+            os.environ["FC_LINKED_DIR"] = previous_linked
 
 
 def _csv(path: Path) -> list[dict[str, str]]:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import axe, browser, new_page, shot, sign_in  # noqa: F401 (fixtures)
-from tests.test_ops_review_usage_api import use_linkage_run
 
 pytestmark = pytest.mark.integration
 
@@ -87,7 +86,6 @@ def test_usage_is_offered_only_to_the_roles_that_may_read_it(live_stack, new_pag
 
 
 def test_data_manager_records_a_decision_in_the_match_review_queue(live_stack, new_page):
-    use_linkage_run(live_stack)
     page = new_page()
     sign_in(page, live_stack, "data.manager")
     page.get_by_role("link", name="Match review").first.click()
@@ -121,7 +119,6 @@ def test_data_manager_records_a_decision_in_the_match_review_queue(live_stack, n
 
 def test_match_review_decision_by_keyboard_alone(live_stack, new_page):
     """Tab to the first pair's "Same person" button and press Enter: no mouse needed."""
-    use_linkage_run(live_stack)
     page = new_page()
     sign_in(page, live_stack, "data.manager")
     page.goto(f"{live_stack.base_url}/#/data/review")

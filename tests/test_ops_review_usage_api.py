@@ -3,7 +3,6 @@ review queue (read, page, decide, audit, permissions). Marked integration like t
 from __future__ import annotations
 
 import csv
-import os
 from datetime import date, timedelta
 
 import pytest
@@ -23,11 +22,6 @@ QUEUE = """query Queue($status: MatchReviewStatus!, $first: Int!, $after: Int!) 
 DECIDE = """mutation Decide($a: String!, $b: String!, $d: MatchVerdict!) {
   decideMatch(recordA: $a, recordB: $b, decision: $d) { id decision { decision decidedBy } } }"""
 AUDIT = """query($event: String) { auditEvents(event: $event, first: 50) { events { event actor whom fields outcome } } }"""
-
-
-def use_linkage_run(live_stack) -> None:
-    """Point the running app at the test town's linkage run (a deployment sets FC_LINKED_DIR the same way)."""
-    os.environ["FC_LINKED_DIR"] = str(live_stack.linked_dir)
 
 
 def _today_span() -> dict[str, str]:
@@ -56,7 +50,6 @@ def test_team_manager_sees_own_team_sign_ins_and_csv(live_stack):
 
 
 def test_match_review_queue_is_for_data_managers_only(live_stack):
-    use_linkage_run(live_stack)
     variables = {"status": "PENDING", "first": 5, "after": 0}
     for role in ("social_worker", "team_manager", "massh_analyst", "ig_reviewer"):
         body = live_stack.graphql(QUEUE, variables, role=role)
@@ -68,7 +61,6 @@ def test_match_review_queue_is_for_data_managers_only(live_stack):
 
 
 def test_match_review_queue_lists_the_run_s_uncertain_pairs_without_names(live_stack):
-    use_linkage_run(live_stack)
     with open(live_stack.linked_dir / "review.csv", newline="", encoding="utf-8") as f:
         review = list(csv.DictReader(f))
     assert review, "the test town's linkage run lists no pair for review"
@@ -103,7 +95,6 @@ def test_match_review_queue_lists_the_run_s_uncertain_pairs_without_names(live_s
 
 
 def test_a_decision_is_recorded_for_the_next_run_and_audited(live_stack):
-    use_linkage_run(live_stack)
     pending = live_stack.graphql(QUEUE, {"status": "PENDING", "first": 100, "after": 0},
                                  role="data_manager")["data"]["matchReviewQueue"]
     pair = pending["pairs"][-1]
@@ -156,7 +147,6 @@ def test_queue_decisions_win_at_the_next_linkage_run(live_stack, tmp_path):
     from linkage.run import run_linkage
     from tests.conftest import SOURCES
 
-    use_linkage_run(live_stack)
     pairs = live_stack.graphql(QUEUE, {"status": "PENDING", "first": 100, "after": 0},
                                role="data_manager")["data"]["matchReviewQueue"]["pairs"]
     apart = next((p for p in pairs if not p["linkedNow"]), None)
@@ -182,7 +172,6 @@ def test_queue_decisions_win_at_the_next_linkage_run(live_stack, tmp_path):
 def test_status_counts_the_pairs_waiting_for_a_decision(live_stack):
     from family_context.ops.status import collect, render
 
-    use_linkage_run(live_stack)
     pending = live_stack.graphql(QUEUE, {"status": "PENDING", "first": 1, "after": 0},
                                  role="data_manager")["data"]["matchReviewQueue"]["pending"]
     status = collect(live_stack.settings, linked=live_stack.linked_dir)

@@ -98,9 +98,6 @@ def subject(live_stack, demo_child) -> dict[str, str]:
         role="data_manager")
     assert not resolved.get("errors"), resolved["errors"]
     # A decided pair in the match review queue, so its types (the decision too) have data to test.
-    from tests.test_ops_review_usage_api import use_linkage_run
-
-    use_linkage_run(live_stack)
     pending = live_stack.graphql("{ matchReviewQueue(first: 1) { pairs { recordA { source recordId } "
                                  "recordB { source recordId } } } }", role="data_manager")
     assert not pending.get("errors") and pending["data"]["matchReviewQueue"]["pairs"], pending

@@ -30,6 +30,7 @@ two people, say) it refuses and asks for a full load, which is the only way to m
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -54,6 +55,9 @@ from linkage.sources_config import load_sources, validate_extracts
 
 # The switch is one transaction; a 1,000,000-person town's housing switch flips a few hundred thousand entities.
 SWITCH_TIMEOUT_SECONDS = 900
+# Keep records that come out the same (update them in place) rather than replacing every record of the source;
+# FC_REFRESH_KEEP_UNCHANGED=0 replaces them all (the benchmark compares the two).
+KEEP_UNCHANGED = os.environ.get("FC_REFRESH_KEEP_UNCHANGED", "1") != "0"
 PERSON_PROPS = ("first_name", "last_name", "display_name", "dob", "sex", "search_names")
 PRACTITIONER_PROPS = ("name", "role", "team", "phone", "email")
 
@@ -296,7 +300,7 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         for r in recorded_all:
             address_ids_of[r["record_key"]].append(r["address_id"])
         record_updates, probability_changes, kept = [], [], set()
-        for r in old:
+        for r in (old if KEEP_UNCHANGED else []):
             rec = new_records.get(r["key"])
             if rec is None or _shape(r["person_id"], r["involvements"], r["phones"], r["addresses"]) != _shape(
                     rec.person_id, inv_of_key[rec.key], phones_of_key[rec.key], address_ids_of[rec.key]):

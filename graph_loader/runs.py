@@ -76,7 +76,8 @@ def remove_old_generations(driver: Driver, grace_seconds: float | None = None) -
     if superseded:
         time.sleep(GRACE_SECONDS if grace_seconds is None else grace_seconds)
     published = published_run(driver)
-    removed = remove_refresh_leftovers(driver)
+    remove_refresh_leftovers(driver)
+    removed = []
     for run in superseded + dead:
         if run == published:
             continue

@@ -119,6 +119,21 @@ def _exact_links(records: pd.DataFrame, cfg: SourcesConfig) -> list[tuple[tuple[
     return edges
 
 
+PREDICTION_ID_COLUMNS = ("source_dataset_l", "record_id_l", "source_dataset_r", "record_id_r", "match_probability",
+                         "match_weight")
+
+
+def _prediction_frame(pred_sdf, engine: str, every_column: bool) -> pd.DataFrame:
+    """The scored pairs as pandas. On DuckDB, unless the HTML report (whose waterfall chart shows the matching values)
+    is wanted, only the columns the outputs use -- ids, probability, weight, gamma_* and mw_* -- are fetched, not
+    every retained matching and term-frequency column (a third of the bytes, at 1,000,000 records)."""
+    if engine != "duckdb" or every_column:
+        return pred_sdf.as_pandas_dataframe()
+    rel = pred_sdf.as_duckdbpyrelation()
+    keep = [c for c in rel.columns if c in PREDICTION_ID_COLUMNS or c.startswith(("gamma_", "mw_"))]
+    return rel.select(*keep).to_df()
+
+
 def _splink_frame(records: pd.DataFrame) -> pd.DataFrame:
     cols = ["record_id", "sex", "nhs_number", "upn"] + MATCH_COLUMNS
     df = records[cols].copy()
@@ -287,7 +302,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
             timings["train"] = time.perf_counter() - t
             t = time.perf_counter()
             pred_sdf = linker.inference.predict(threshold_match_probability=predict_threshold)
-            predictions = pred_sdf.as_pandas_dataframe()
+            predictions = _prediction_frame(pred_sdf, engine, every_column=html_report)
             progress.advance(task)
             linker.misc.save_model_to_json(str(out / "model.json"), overwrite=True)
             model_info["prior_match_probability"] = linker._settings_obj._probability_two_random_records_match

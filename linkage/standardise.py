@@ -833,7 +833,7 @@ def standardise_source(df: pd.DataFrame, src: SourceConfig, *, today: date | Non
         examples.extend((int(numbers[k[i]]), order, reasons[i]) for i in idx)
     examples.sort()
     kept_rid = rid[k]
-    rid_at = dict(zip(numbers[k[: len(k)]].tolist(), kept_rid)) if examples else {}
+    rid_at = dict(zip(numbers[k].tolist(), kept_rid)) if examples else {}
     warning_examples = [{"source": src.name, "row_number": rn, "record_id": rid_at[rn], "warning": why}
                         for rn, _, why in examples[:50]]
 

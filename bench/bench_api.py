@@ -2,11 +2,13 @@
 
 Run on purpose against a loaded town (it is not a test):
 
-    FC_VAR_DIR=... FC_NEO4J_BOLT_PORT=... .venv/bin/python bench/bench_api.py --clients 20 --seconds 15
+    FC_VAR_DIR=... FC_NEO4J_BOLT_PORT=... .venv/bin/python bench/bench_api.py --clients 20 --seconds 15 \
+        [--workers 2] --token "$(.venv/bin/family-context dev-token --role massh_analyst)"
 
 It starts `family-context serve` in its own process on a free port (so the load generator does not share the
 server's interpreter), samples people and names from the graph, drives each scenario with N concurrent clients for
-a fixed time, then runs the scenario's Cypher straight through the async driver with the same concurrency.
+a fixed time, and right after it the scenario's Cypher straight through the async driver with the same concurrency.
+The token is minted with the dev IdP's key in FC_VAR_DIR when that IdP is not running (it lives 15 minutes).
 Prints one JSON document: p50/p95/p99 latency in ms, requests per second and errors per scenario, and the ratio of
 GraphQL p95 to direct-Cypher p95.
 """
@@ -111,11 +113,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     url = f"http://127.0.0.1:{port}/graphql"
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     results: dict[str, Any] = {"clients": args.clients, "seconds_per_scenario": args.seconds,
-                               "people_sampled": len(ids), "sign_in": bool(args.token), "workers": args.workers, "cpus": os.cpu_count(),
+                               "people_sampled": len(ids), "sign_in": bool(args.token), "workers": args.workers,
+                               "cpus": os.cpu_count(),
                                # Other work on this shared machine skews every figure: say how busy it was.
                                "load_average_at_start": os.getloadavg()}
+    limits = httpx.Limits(max_connections=args.clients)
+    driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password),
+                                       max_connection_pool_size=args.clients, notifications_min_severity="OFF")
     try:
-        limits = httpx.Limits(max_connections=args.clients)
         async with httpx.AsyncClient(timeout=30, limits=limits, headers=headers) as http:
             async def gql(document: str, variables: dict) -> bool:
                 response = await http.post(url, json={"query": document, "variables": variables})
@@ -124,38 +129,33 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     results["first_error"] = response.text[:300]
                 return ok
 
+            async def cypher(name: str, params: dict) -> bool:
+                await driver.execute_query(Query(query(name)), params)
+                return True
+
             scenarios = {
                 "search": lambda i: gql(SEARCH, {"name": names[i % len(names)]}),
                 "person_page": lambda i: gql(PERSON, {"id": ids[i % len(ids)]}),
                 "network_depth_2": lambda i: gql(NETWORK, {"id": ids[i % len(ids)]}),
             }
+            direct = {
+                "search": lambda i: cypher("api/search_by_name", {
+                    "lucene": lucene_query(names[i % len(names)]), "limit": 20, "case_sources": CASE_SOURCES,
+                    "dob": None, "dob_from": None, "dob_to": None}),
+                "person_page": lambda i: cypher("api/person_page", {"id": ids[i % len(ids)],
+                                                                    "case_sources": CASE_SOURCES}),
+                "network_depth_2": lambda i: cypher("api/network", {
+                    "id": ids[i % len(ids)], "depth": 2, "relationship_filter": "PARENT_OF|SIBLING_OF|CARER_OF|"
+                    "PARTNER_OF|RELATED_TO|MEMBER_OF", "label_filter": "+Person|+Household", "limit": 500}),
+            }
             await drive(scenarios["person_page"], args.clients, 3)  # warm caches and JIT before measuring
+            # Each scenario's GraphQL run and its direct-Cypher run back to back: on a shared machine the load
+            # changes from minute to minute, and the ratio should compare like with like.
             for name, call in scenarios.items():
                 results[f"graphql_{name}"] = await drive(call, args.clients, args.seconds)
-
-        driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password),
-                                           max_connection_pool_size=args.clients,
-                                           notifications_min_severity="OFF")
-
-        async def cypher(name: str, params: dict) -> bool:
-            await driver.execute_query(Query(query(name)), params)
-            return True
-
-        direct = {
-            "search": lambda i: cypher("api/search_by_name", {
-                "lucene": lucene_query(names[i % len(names)]), "limit": 20, "case_sources": CASE_SOURCES,
-                "dob": None, "dob_from": None, "dob_to": None}),
-            "person_page": lambda i: cypher("api/person_page", {"id": ids[i % len(ids)], "case_sources": CASE_SOURCES}),
-            "network_depth_2": lambda i: cypher("api/network", {
-                "id": ids[i % len(ids)], "depth": 2, "relationship_filter": "PARENT_OF|SIBLING_OF|CARER_OF|"
-                "PARTNER_OF|RELATED_TO|MEMBER_OF", "label_filter": "+Person|+Household", "limit": 500}),
-        }
-        try:
-            for name, call in direct.items():
-                results[f"cypher_{name}"] = await drive(call, args.clients, args.seconds)
-        finally:
-            await driver.close()
+                results[f"cypher_{name}"] = await drive(direct[name], args.clients, args.seconds)
     finally:
+        await driver.close()
         server.terminate()
         server.wait(timeout=30)
     for name in ("search", "person_page", "network_depth_2"):

@@ -380,14 +380,21 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         practitioner_updates = [{"eid": practitioners[p["id"]]["eid"], "props": {k: p[k] for k in PRACTITIONER_PROPS}}
                                 for p in practitioner_rows if p["id"] in practitioners and
                                 any(practitioners[p["id"]]["props"].get(k) != p[k] for k in PRACTITIONER_PROPS)]
+        # Family relationships as multisets: an extract that records the same relationship twice gets two edges, as
+        # in a full load, and dropping one of the copies removes one.
         rel_key = lambda r: (r["from_id"], r["to_id"], r["type"], r["kind"], r["source"])  # noqa: E731
-        rels_now = {rel_key(r): r["eid"] for r in relationships_now}
-        rels_new = {rel_key(r): r for r in relationships_new}
-        rels_delete = [eid for k, eid in rels_now.items() if k not in rels_new]
-        missing = sorted({pid for k in rels_new if k not in rels_now for pid in k[:2]} - set(person_eid))
+        rels_now: dict[tuple, list[str]] = defaultdict(list)
+        for r in relationships_now:
+            rels_now[rel_key(r)].append(r["eid"])
+        rels_new: dict[tuple, list[dict]] = defaultdict(list)
+        for r in relationships_new:
+            rels_new[rel_key(r)].append(r)
+        rels_delete = [eid for k, eids in rels_now.items() for eid in eids[len(rels_new.get(k, ())):]]
+        to_create = [r for k, rows in rels_new.items() for r in rows[len(rels_now.get(k, ())):]]
+        missing = sorted({pid for r in to_create for pid in (r["from_id"], r["to_id"])} - set(person_eid))
         person_eid.update({r["id"]: r["eid"] for r in steps.read("refresh/known_people", missing, run=run)})
         rels_create = [{"from": person_eid[r["from_id"]], "to": person_eid[r["to_id"]], "type": r["type"],
-                        "kind": r["kind"], "source": r["source"]} for k, r in rels_new.items() if k not in rels_now]
+                        "kind": r["kind"], "source": r["source"]} for r in to_create]
         attach = [{"person": person_eid[rec.person_id], "record": staged_records[rec.key],
                    "match_probability": rec.match_probability}
                   for rec in replaced]

@@ -346,6 +346,24 @@ def test_refreshing_one_source_gives_the_graph_a_full_load_of_the_same_input_giv
     assert _without_probabilities(digest_rows(_driver(neo4j))) == refreshed
 
 
+def test_refreshing_family_relationships_gives_the_graph_a_full_load_gives(neo4j, small_town, tmp_path):
+    from graph_loader.inspect import digest, digest_rows
+
+    _load(neo4j, small_town)
+    before = digest(_driver(neo4j))
+    extracts, linked = _copy_town(small_town, tmp_path / "relationships")
+    shutil.copytree(small_town[1], linked)  # the same linkage output: only the relationships extract changed
+    rows = _rows(extracts / "childrens_social_care_relationships.csv")
+    _write_rows(extracts / "childrens_social_care_relationships.csv", rows[1:] + rows[2:3])  # one gone, one twice
+    report = _load(neo4j, (extracts, linked), only=["lcs"])
+    assert report.written["relationships_changed"] == 2
+    refreshed = digest_rows(_driver(neo4j))
+    assert digest(_driver(neo4j)) != before
+
+    _load(neo4j, (extracts, linked))
+    assert digest_rows(_driver(neo4j)) == refreshed
+
+
 def test_a_refresh_refuses_when_relinking_moved_other_sources_records(neo4j, small_town, tmp_path):
     from graph_loader.inspect import digest
     from graph_loader.refresh import RefreshError

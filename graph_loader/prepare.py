@@ -121,10 +121,16 @@ def extract_dates(extracts: Path, cfg: SourcesConfig) -> dict[str, dict[str, dat
     return dates
 
 
-def read_linked(linked: Path, dates: dict[str, dict[str, date | None]]) -> dict[str, StandardRecord]:
+def read_linked(linked: Path, dates: dict[str, dict[str, date | None]], keep_people: set[str] | None = None,
+                with_sources: set[str] | None = None) -> dict[str, StandardRecord]:
+    """Every linked record; or, for a one-source refresh, only the records of `keep_people` and of the people who hold
+    a record of `with_sources` (building a record costs far more than skipping its row)."""
     probabilities = {}
+    people = None if keep_people is None and with_sources is None else set(keep_people or ())
     for _, row in read_rows(linked / "clusters.csv", ("source", "record_id", "person_id", "match_probability")):
         probabilities[record_key(row["source"], row["record_id"])] = float(row["match_probability"] or 1.0)
+        if people is not None and with_sources and row["source"] in with_sources:
+            people.add(row["person_id"])
     records = {}
     columns = ("source", "record_id", "person_id", "first_name", "last_name", "dob", "sex", "address", "postcode")
     today = date.today()
@@ -133,6 +139,8 @@ def read_linked(linked: Path, dates: dict[str, dict[str, date | None]]) -> dict[
         key = record_key(row["source"], row["record_id"])
         if key not in probabilities:
             continue  # quarantined by linkage: not a person's record
+        if people is not None and row["person_id"] not in people:
+            continue
         records[key] = StandardRecord(
             source=row["source"], record_id=row["record_id"], person_id=row["person_id"],
             match_probability=probabilities[key], first_name=row["first_name"],

@@ -204,22 +204,27 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
              started: float) -> LoadReport:
     report = LoadReport(run_id=run_id, kind="refresh")
     run, stage_run, retired = generation, run_id, f"{run_id}:retired"
+    counter = BatchCounter(lambda n, step: None)
+    steps = _Steps(driver, counter, None)
+    t = time.perf_counter()
+    # The sources' records as the graph holds them, first: with the new linkage's people of the sources, they say
+    # whose linked records the refresh needs (at a million people, reading only those is most of preparing).
+    old = steps.read("refresh/owned_records", sources=sorted(only), run=run)
+    read_owned = time.perf_counter() - t
     dates = extract_dates(extracts, cfg)
-    linked_records = read_linked(linked, dates)
+    linked_records = read_linked(linked, dates, keep_people={r["person_id"] for r in old}, with_sources=only)
     involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report, only=only)
     new_records = {k: linked_records[k] for k in accepted}
     inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
     phones = phone_rows(extracts, cfg, new_records, report, only_sources=only)
     _, has_phone = phone_nodes(phones)
-    report.timings["prepare"] = round(time.perf_counter() - started, 2)
+    report.timings["prepare"] = round(time.perf_counter() - started - read_owned, 2)
 
-    counter = BatchCounter(lambda n, step: None)
     with Progress(console=console, transient=True) as progress:
-        steps = _Steps(driver, counter, progress)
+        steps.progress = progress
 
         # 1. Read what the graph holds now (committed state; the claim keeps other loads out meanwhile).
-        t = time.perf_counter()
-        old = steps.read("refresh/owned_records", sources=sorted(only), run=run)
+        t = time.perf_counter() - read_owned
         old_owner = {r["key"]: r["person_id"] for r in old}
         affected = set(old_owner.values()) | {r.person_id for r in new_records.values()}
         state = _by_key(steps.read("refresh/person_state", sorted(affected), run=run), "person_id")

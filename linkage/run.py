@@ -49,7 +49,8 @@ PREDICT_THRESHOLD = 0.2  # pairs at or above this are written to predictions.csv
 CLUSTER_THRESHOLD = 0.5  # pairs at or above this link records into one person (guards and conflict checks still apply)
 MIN_RECORDS_TO_TRAIN = 1000  # below this the prior m and u probabilities are kept (training is unstable on tiny data)
 U_MAX_PAIRS = 1e6  # random pairs sampled to estimate u
-EM_MAX_PAIRS = 2e6  # blocked pairs EM trains on at most (sampled above that: 5e6 took 3x as long at 1,000,000 records, same scores)
+# blocked pairs EM trains on at most (sampled above that): 5e6 took ~4x as long at 1,000,000 records, same scores
+EM_MAX_PAIRS = 2e6
 
 CLUSTERS_COLUMNS = ["source", "record_id", "person_id", "match_probability"]
 QUARANTINE_COLUMNS = ["source", "file", "row_number", "record_id", "reason"]

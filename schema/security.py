@@ -125,12 +125,14 @@ def _code_for(error: GraphQLError) -> tuple[str, str] | None:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         return None
+    from family_context.ops.http import database_unavailable
+
+    if database_unavailable(original):  # first: a pool's acquisition timeout is the database, not the question
+        return "SERVICE_UNAVAILABLE", "The database is not available; try again shortly"
     name = type(original).__name__
     text = str(getattr(original, "code", "") or "")
     if "TransactionTimedOut" in text or "Timeout" in name or "TimedOut" in text:
         return "QUERY_TIMEOUT", "The question took too long to answer; narrow it and try again"
-    if name in ("ServiceUnavailable", "SessionExpired", "Neo4jUnavailable"):
-        return "SERVICE_UNAVAILABLE", "The database is not available; try again shortly"
     return "INTERNAL_SERVER_ERROR", "Something went wrong; the error has been recorded with the request id"
 
 

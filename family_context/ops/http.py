@@ -26,7 +26,23 @@ access_log = logging.getLogger("family_context.access")
 log = logging.getLogger("family_context.ops")
 
 RETRY_AFTER_SECONDS = 5
-UNAVAILABLE_ERRORS = ("ServiceUnavailable", "SessionExpired", "Neo4jUnavailable", "IncompleteCommit")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """True when Neo4j is not answering or has answered "try again": unreachable, restarting, still recovering
+    after a crash (a transient error, or an index not online yet), or no pooled connection free in time. Such a
+    request is answered 503 + Retry-After, never a 200 carrying an internal error. A Cypher timeout is not one of
+    these: the question itself was too big, and trying again would not help."""
+    from neo4j.exceptions import (ClientError, ConnectionAcquisitionTimeoutError, IncompleteCommit,
+                                  ServiceUnavailable, SessionExpired, TransientError)
+
+    if error is None or "TimedOut" in str(getattr(error, "code", "") or ""):
+        return False
+    if isinstance(error, (ServiceUnavailable, SessionExpired, TransientError, IncompleteCommit,
+                          ConnectionAcquisitionTimeoutError)) or type(error).__name__ == "Neo4jUnavailable":
+        return True
+    return isinstance(error, ClientError) and "not online" in str(getattr(error, "message", "") or "").lower()
+
 _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 #: Driver options for the API's Neo4j driver. Reads are retried on a lost connection for at most this long, then
@@ -65,8 +81,7 @@ class DatabaseUnavailable(SchemaExtension):
         for error in result.errors:
             original = getattr(error, "original_error", None)
             code = (error.extensions or {}).get("code")
-            if code == "SERVICE_UNAVAILABLE" or (original is not None
-                                                 and type(original).__name__ in UNAVAILABLE_ERRORS):
+            if code == "SERVICE_UNAVAILABLE" or (code != "QUERY_TIMEOUT" and database_unavailable(original)):
                 unavailable = True
                 if code != "SERVICE_UNAVAILABLE":
                     error.extensions = {**(error.extensions or {}), "code": "SERVICE_UNAVAILABLE"}

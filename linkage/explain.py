@@ -83,8 +83,10 @@ def build_explanations(predictions: pd.DataFrame, pid_of: dict, joined: set, lab
             continue
         gam = pd.to_numeric(df[g], errors="coerce").astype("float64").to_numpy()
         lab = labels.get(comp, {})
-        df[f"{comp}_level"] = pd.Series(gam, index=df.index).map(
-            lambda x: "" if x != x else lab.get(int(x), str(int(x))))
+        # a label per distinct level (a handful), not a Python call per link
+        codes, uniques = pd.factorize(gam)  # NaN -> code -1, which picks the trailing ""
+        text = np.array([lab.get(int(x), str(int(x))) for x in uniques] + [""], dtype=object)
+        df[f"{comp}_level"] = pd.Series(text[codes], index=df.index, dtype="str")
         tf = df[f"mw_tf_adj_{comp}"].fillna(0.0) if f"mw_tf_adj_{comp}" in df.columns else 0.0
         weight = (df[mw].astype("float64") + tf).round(4) if mw in df.columns else pd.Series(np.nan, index=df.index)
         df[f"{comp}_weight"] = weight
@@ -113,6 +115,10 @@ def _json_numbers(values: pd.Series) -> list[str]:
     return text[codes].tolist()
 
 
+def _record_json(source: Any, record_id: Any) -> str:
+    return f'{{"source":{_json_str(source)},"record_id":{_json_str(record_id)}}}'
+
+
 def explanations_json(explanations: pd.DataFrame, members: dict[str, list], comparison_names: list[str],
                       prior_match_weight: float | None) -> str:
     """explanations.json as text: {"prior_match_weight", "people": person_id -> {records, links[{records, how,
@@ -121,9 +127,19 @@ def explanations_json(explanations: pd.DataFrame, members: dict[str, list], comp
     Written as text column by column rather than built as ~3 million small dicts for json.dumps: a
     1,000,000-record run spent most of its write stage there."""
     people: dict[str, list[str]] = {}  # person_id -> its records' JSON, in the order people are written
+    record_json: dict[tuple, str] = {}  # each record's JSON once: a link names two records already written here
     for pid, ms in members.items():
         if len(ms) > 1:
-            people[pid] = [f'{{"source":{_json_str(s)},"record_id":{_json_str(r)}}}' for s, r in sorted(ms)]
+            recs = []
+            for k in sorted(ms):
+                text = record_json[k] = _record_json(*k)
+                recs.append(text)
+            people[pid] = recs
+
+    def rec(s: Any, r: Any) -> str:
+        text = record_json.get((s, r))
+        return text if text is not None else _record_json(s, r)
+
     comps = [c for c in comparison_names if f"{c}_level" in explanations.columns]
     e = explanations
     comp_parts = []
@@ -140,8 +156,7 @@ def explanations_json(explanations: pd.DataFrame, members: dict[str, list], comp
             e["joined"].astype(bool).tolist(), _json_numbers(e["match_probability"]),
             _json_numbers(e["match_weight"]), per_row):
         links.setdefault(pid, []).append(
-            f'{{"records":[{{"source":{_json_str(sl)},"record_id":{_json_str(rl)}}},'
-            f'{{"source":{_json_str(sr)},"record_id":{_json_str(rr)}}}],"how":{_json_str(how)},'
+            f'{{"records":[{rec(sl, rl)},{rec(sr, rr)}],"how":{_json_str(how)},'
             f'"joined":{"true" if jn else "false"},"match_probability":{p},"match_weight":{w},'
             f'"comparisons":{cs if how == "splink" else "[]"}}}')
         if pid not in people:

@@ -187,6 +187,20 @@ def test_missing_column_is_named(tmp_path):
     assert not (tmp_path / "out" / "clusters.csv").exists()
 
 
+def test_run_leaves_the_garbage_collector_on(small_run, tmp_path):
+    """run_linkage pauses Python's cycle collector for speed; the caller (API worker, tests) gets it back, also when
+    the run fails."""
+    import gc
+
+    assert gc.isenabled()
+    ext = tmp_path / "extracts"
+    shutil.copytree(SMALL, ext)
+    _read(ext / "health.csv").drop(columns=["family_name"]).to_csv(ext / "health.csv", index=False)
+    with pytest.raises(SourceConfigError):
+        run_linkage(extracts=ext, sources=SOURCES, out=tmp_path / "out", quiet=True)
+    assert gc.isenabled()
+
+
 def test_missing_file_is_named(tmp_path):
     ext = tmp_path / "extracts"
     shutil.copytree(SMALL, ext)
@@ -330,7 +344,7 @@ def test_fast_csv_writer_writes_what_pandas_writes(tmp_path):
         "b": [True, False] * 4,
         "gamma": pd.array([1, None, 3, 4, 5, 6, 7, -8], dtype="Int64"),
         "n": np.arange(8)})
-    for frame in (df, df.iloc[:0]):
+    for frame in (df, df.iloc[:0], df.iloc[2:3], df[["n"]].iloc[1:]):
         write_csv(frame, tmp_path / "fast.csv")
         frame.to_csv(tmp_path / "pandas.csv", index=False)
         assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

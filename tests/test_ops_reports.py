@@ -87,8 +87,12 @@ def audit_db(tmp_path):
 def test_usage_by_day_team_and_user_between_two_dates(audit_db):
     since, until = date(2026, 11, 1), date(2026, 11, 30)
     by_day = usage.usage(audit_db, since, until, "day")
-    assert [(r.key, r.sign_ins, r.searches, r.people_viewed, r.distinct_people, r.active_users) for r in by_day] == [
-        ("2026-11-02", 1, 1, 3, 2, 1), ("2026-11-03", 0, 1, 1, 1, 1)]
+    # Every day of the range has a row; quiet days show zeros.
+    assert [r.key for r in by_day] == [f"2026-11-{d:02d}" for d in range(1, 31)]
+    active = [(r.key, r.sign_ins, r.searches, r.people_viewed, r.distinct_people, r.active_users)
+              for r in by_day if r.searches or r.sign_ins or r.people_viewed]
+    assert active == [("2026-11-02", 1, 1, 3, 2, 1), ("2026-11-03", 0, 1, 1, 1, 1)]
+    assert (by_day[0].searches, by_day[0].active_users, by_day[-1].people_viewed) == (0, 0, 0)
     by_team = {r.key: r for r in usage.usage(audit_db, since, until, "team")}
     assert set(by_team) == {"Front Door", "Assessment"}
     assert by_team["Front Door"].people_viewed == 3

@@ -102,7 +102,7 @@ def usage(path: Path, since: date, until: date, by: str, team: Optional[str] = N
     where, params = _filters(since, until, team)
     db = _connect(path)
     if db is None:
-        return []
+        return _every_day([], since, until) if by == "day" else []
     try:
         events = db.execute(
             f"SELECT {key} AS k, {label}, {team_col}, sum(e.event = 'sign_in' AND e.outcome = 'ok'), "
@@ -114,9 +114,18 @@ def usage(path: Path, since: date, until: date, by: str, team: Optional[str] = N
             params).fetchall()}
     finally:
         db.close()
-    return [UsageRow(key=r[0], label=r[1], team=r[2], sign_ins=r[3] or 0, searches=r[4] or 0,
+    rows = [UsageRow(key=r[0], label=r[1], team=r[2], sign_ins=r[3] or 0, searches=r[4] or 0,
                      people_viewed=people.get(r[0], (0, 0))[0], distinct_people=people.get(r[0], (0, 0))[1],
                      active_users=r[5] or 0) for r in events]
+    return _every_day(rows, since, until) if by == "day" else rows
+
+
+def _every_day(rows: list[UsageRow], since: date, until: date) -> list[UsageRow]:
+    """A row for every day of the range, zeros where nobody used the service: a quiet day is a figure too (a
+    manager looking for a drop in use needs to see it), and the chart's time axis stays even."""
+    found = {r.key: r for r in rows}
+    days = ((since + timedelta(days=n)).isoformat() for n in range((until - since).days + 1))
+    return [found.get(day) or UsageRow(key=day, label=None, team=None) for day in days]
 
 
 def totals(rows: list[UsageRow], path: Path, since: date, until: date, team: Optional[str]) -> UsageRow:

@@ -41,13 +41,19 @@ def level_labels(model_json: dict) -> dict[str, dict[int, str]]:
     return out
 
 
-def _effect(gamma: Any, weight: Any) -> str:
+#: A comparison whose match weight is within this of zero counted neither for nor against the match.
+NEUTRAL_WEIGHT = 0.05
+
+
+def comparison_effect(gamma: Any, weight: Any) -> str:
+    """How one comparison counted: `missing` (not compared), `agrees`, `disagrees` or `neutral`. The vectorised
+    version in build_explanations applies the same rule to a whole column."""
     if gamma is None or pd.isna(gamma) or int(gamma) == -1:
         return "missing"
     if weight is None or pd.isna(weight):
         return "neutral"
     w = float(weight)
-    return "agrees" if w > 0.05 else "disagrees" if w < -0.05 else "neutral"
+    return "agrees" if w > NEUTRAL_WEIGHT else "disagrees" if w < -NEUTRAL_WEIGHT else "neutral"
 
 
 def _num(v: Any) -> float | None:
@@ -93,7 +99,8 @@ def build_explanations(predictions: pd.DataFrame, pid_of: dict, joined: set, lab
         w = weight.to_numpy(dtype="float64")
         missing = np.isnan(gam) | (gam == -1)
         df[f"{comp}_effect"] = np.select(
-            [missing, np.isnan(w), w > 0.05, w < -0.05], ["missing", "neutral", "agrees", "disagrees"], "neutral")
+            [missing, np.isnan(w), w > NEUTRAL_WEIGHT, w < -NEUTRAL_WEIGHT],
+            ["missing", "neutral", "agrees", "disagrees"], "neutral")
         cols += [f"{comp}_level", f"{comp}_weight", f"{comp}_effect"]
     df = df.sort_values(["person_id", "source_l", "record_id_l", "source_r", "record_id_r"], kind="stable")
     return df[cols].reset_index(drop=True)

@@ -173,7 +173,7 @@ def _comparison_levels(folder: Path, wanted: set) -> dict:
     predictions, model = folder / "predictions.csv", folder / "model.json"
     if not wanted or not predictions.is_file() or not model.is_file():
         return {}
-    from linkage.explain import level_labels  # noqa: PLC0415 (pandas: only when a run is read)
+    from linkage.explain import comparison_effect, level_labels  # noqa: PLC0415 (pandas: only when a run is read)
 
     model_json = json.loads(model.read_text(encoding="utf-8"))
     labels = level_labels(model_json)
@@ -190,12 +190,9 @@ def _comparison_levels(folder: Path, wanted: set) -> dict:
                 weight = _float(row.get(f"mw_{name}"))
                 if weight is not None:
                     weight = round(weight + (_float(row.get(f"mw_tf_adj_{name}")) or 0.0), 4)
-                missing = gamma is None or int(gamma) == -1
                 level = labels.get(name, {}).get(int(gamma), str(int(gamma))) if gamma is not None else ""
-                effect = ("missing" if missing else "neutral" if weight is None else
-                          "agrees" if weight > 0.05 else "disagrees" if weight < -0.05 else "neutral")
                 comps.append(Comparison(name=name, level=level or "Not compared", match_weight=weight,
-                                        effect=effect))
+                                        effect=comparison_effect(gamma, weight)))
             out[key] = tuple(comps)
     return out
 

@@ -44,9 +44,11 @@ LIMIT_RULES = (depth_rule(MAX_DEPTH, None, None), aliases_rule(MAX_ALIASES))
 CACHE_SIZE = 256
 
 
-def build_schema(settings: "Settings | None" = None, persisted_documents: frozenset[str] | None = None
-                 ) -> strawberry.Schema:
+def build_schema(settings: "Settings | None" = None, persisted_documents: frozenset[str] | None = None,
+                 plain_objects: bool = True) -> strawberry.Schema:
+    """`plain_objects=False` leaves every field to graphql-core (tests compare the two)."""
     from family_context.ops.http import DatabaseUnavailable
+    from schema.fast_execution import PlainObjectExecutor, plain_fields
     from schema.permissions import fast_path_checked_fields, protect_schema
     from schema.security import AuditOperation, SecureErrors, persisted_documents_only
 
@@ -68,8 +70,10 @@ def build_schema(settings: "Settings | None" = None, persisted_documents: frozen
         extensions.append(DisableIntrospection)
     if persisted_documents is not None:
         extensions.append(persisted_documents_only(persisted_documents))
-    schema = SecureSchema(query=query, mutation=mutation, extensions=extensions)
+    schema = SecureSchema(query=query, mutation=mutation, extensions=extensions,
+                          execution_context_class=PlainObjectExecutor if plain_objects else None)
     fast_path_checked_fields(schema._schema, schema)
+    PlainObjectExecutor.PLAIN = plain_fields(schema)
     return schema
 
 

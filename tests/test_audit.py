@@ -215,10 +215,27 @@ def test_the_request_id_and_cypher_timeout_reach_the_neo4j_transaction():
 
     seen = {}
 
-    class RecordingDriver:
-        async def execute_query(self, query, parameters=None, **kwargs):
+    class RecordingResult:
+        def keys(self):
+            return ()
+
+        async def values(self):
+            return []
+
+    class RecordingSession:
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            return False
+
+        async def run(self, query, parameters=None, **kwargs):
             seen.update(metadata=query.metadata, timeout=query.timeout)
-            return SimpleNamespace(records=[])
+            return RecordingResult()
+
+    class RecordingDriver:
+        def session(self, **kwargs):
+            return RecordingSession()
 
     app_state = SimpleNamespace(driver=RecordingDriver(), audit=None)
     request = SimpleNamespace(

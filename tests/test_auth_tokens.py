@@ -87,6 +87,16 @@ def test_expired_token_is_refused(live_stack):
     refused(live_stack, mint(live_stack.settings, {**SOCIAL_WORKER, "iat": now - 4000, "exp": now - 3600}))
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires(live_stack):
+    """Verified signatures are remembered, expiry is not: the app must refuse the same token once it runs out.
+    (Expired 28 s ago is still inside the 30 s clock-skew allowance; 3 s later it is not.)"""
+    now = int(time.time())
+    token = mint(live_stack.settings, {**SOCIAL_WORKER, "iat": now - 600, "exp": now - 28})
+    assert live_stack.graphql(ME, token=token)["data"]["me"]["roles"] == ["social_worker"]
+    time.sleep(3)
+    refused(live_stack, token)
+
+
 def test_token_without_exp_is_refused(live_stack):
     key = signing_key(live_stack.settings)
     from joserfc import jwt

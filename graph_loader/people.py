@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 from graph_loader.search_names import name_words
@@ -51,6 +52,9 @@ def record_key(source: str, record_id: str) -> str:
     return f"{source}:{record_id}"
 
 
+# Cached: every record's address is keyed at least twice per load (address history, address nodes) and many
+# records share a dwelling; standardising the line is most of a large load's address work.
+@lru_cache(maxsize=1 << 20)
 def address_id(line: str, postcode: str) -> str:
     """Same dwelling, same id, however a system wrote it: flat, house number and street within the postcode.
 

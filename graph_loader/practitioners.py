@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from graph_loader.extract_reader import read_rows
@@ -15,13 +16,20 @@ from graph_loader.involvements import PractitionerRef
 DIRECTORY_COLUMNS = ("name", "role", "team", "phone", "email")
 
 
+# Cached: a town has a few hundred workers named on hundreds of thousands of involvements.
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     return re.sub(r"[^a-z]+", " ", name.lower()).strip()
 
 
-def practitioner_id(ref: PractitionerRef) -> str:
+@lru_cache(maxsize=1 << 16)
+def _practitioner_id(name: str, role: str) -> str:
     # A name alone is not unique across services (two "J Smith"s), so the role is part of the identity.
-    return "PR-" + hashlib.sha1(f"{name_key(ref.name)}|{(ref.role or '').lower()}".encode()).hexdigest()[:12]
+    return "PR-" + hashlib.sha1(f"{name_key(name)}|{role.lower()}".encode()).hexdigest()[:12]
+
+
+def practitioner_id(ref: PractitionerRef) -> str:
+    return _practitioner_id(ref.name, ref.role or "")
 
 
 def read_directory(path: Path) -> dict[str, dict[str, str]]:

@@ -29,6 +29,7 @@ from graph_loader.dates import BadDate, parse_date
 from graph_loader.extract_reader import read_rows
 from graph_loader.involvements import RULES, Involvement
 from graph_loader.link_reasons import read_link_reasons
+from graph_loader.linked_reader import linked_record_rows, people_with_sources
 from graph_loader.people import StandardRecord, address_id, address_rows, household_rows, person_row, record_key
 from graph_loader.practitioners import complete, read_directory
 from graph_loader.relationships import relationship_rows
@@ -124,29 +125,23 @@ def extract_dates(extracts: Path, cfg: SourcesConfig) -> dict[str, dict[str, dat
 def read_linked(linked: Path, dates: dict[str, dict[str, date | None]], keep_people: set[str] | None = None,
                 with_sources: set[str] | None = None) -> dict[str, StandardRecord]:
     """Every linked record; or, for a one-source refresh, only the records of `keep_people` and of the people who hold
-    a record of `with_sources` (building a record costs far more than skipping its row)."""
-    probabilities = {}
+    a record of `with_sources` (DuckDB skips the other rows before they reach Python: graph_loader/linked_reader.py)."""
     people = None if keep_people is None and with_sources is None else set(keep_people or ())
-    for _, row in read_rows(linked / "clusters.csv", ("source", "record_id", "person_id", "match_probability")):
-        probabilities[record_key(row["source"], row["record_id"])] = float(row["match_probability"] or 1.0)
-        if people is not None and with_sources and row["source"] in with_sources:
-            people.add(row["person_id"])
+    if people is not None and with_sources:
+        people |= people_with_sources(linked / "clusters.csv", with_sources)
     records = {}
-    columns = ("source", "record_id", "person_id", "first_name", "last_name", "dob", "sex", "address", "postcode")
     today = date.today()
-    reasons = read_link_reasons(linked)
-    for _, row in read_rows(linked / "standardised_records.csv", columns):
-        key = record_key(row["source"], row["record_id"])
-        if key not in probabilities:
-            continue  # quarantined by linkage: not a person's record
-        if people is not None and row["person_id"] not in people:
-            continue
+    reasons = read_link_reasons(linked, people)
+    extracted = {source: info.get("extracted_at") or today for source, info in dates.items()}
+    for source, record_id, person_id, first, last, dob, sex, address, postcode, probability in \
+            linked_record_rows(linked, people):
+        key = record_key(source, record_id)
         records[key] = StandardRecord(
-            source=row["source"], record_id=row["record_id"], person_id=row["person_id"],
-            match_probability=probabilities[key], first_name=row["first_name"],
-            last_name=row["last_name"], dob=parse_date(row["dob"], "dob"), sex=row["sex"] or "U",
-            address=row["address"], postcode=row["postcode"],
-            extracted_at=dates.get(row["source"], {}).get("extracted_at") or today,
+            source=source, record_id=record_id, person_id=person_id,
+            match_probability=float(probability or 1.0), first_name=first,
+            last_name=last, dob=parse_date(dob, "dob"), sex=sex or "U",
+            address=address, postcode=postcode,
+            extracted_at=extracted.get(source, today),
             link_reasons=reasons.get(key),
         )
     return records

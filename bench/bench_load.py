@@ -110,7 +110,10 @@ def run() -> dict:
         nodes, rels = _totals(counts)
         out["graph"] = counts
         out["transactional"] = {**_rates(seconds, nodes, rels), "timings": report.timings,
-                                "write_entities_per_second": round((nodes + rels) / report.timings["write"])}
+                                "write_entities_per_second": round((nodes + rels) / report.timings["write"]),
+                                # rows of concurrent transactions that failed (deadlocked) and were written again alone
+                                "rows_retried_alone": {k: v for k, v in report.written.items()
+                                                       if k.endswith("_retried_alone")}}
         if not args.skip_reload:
             t = time.perf_counter()
             report = load_graph(extracts, linked, SOURCES, settings)

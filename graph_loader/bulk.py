@@ -58,9 +58,9 @@ def write_import_files(prepared: Prepared, run: str, folder: Path) -> list[str]:
     nodes("Address", ["id:ID(Address)", "line", "postcode"],
           ([a["id"], a["line"], a["postcode"]] for a in prepared.addresses))
     nodes("SourceRecord", ["key:ID(SourceRecord)", "source", "system", "record_id", "first_name", "last_name",
-                           "dob:date", "extracted_at:date", "link_reasons"],
+                           "dob:date", "extracted_at:date", "link_reasons", "holds_digest"],
           ([r["props"][k] for k in ("key", "source", "system", "record_id", "first_name", "last_name", "dob",
-                                    "extracted_at", "link_reasons")] for r in prepared.records))
+                                    "extracted_at", "link_reasons", "holds_digest")] for r in prepared.records))
     nodes("Household", ["id:ID(Household)"], ([h["id"]] for h in prepared.households))
     nodes("Involvement", ["id:ID(Involvement)", "source", "kind", "status", "start_date:date", "end_date:date",
                           "last_contact:date", "detail_labels:string[]", "detail_values:string[]"],

@@ -17,12 +17,13 @@ rows_in = rows_loaded + rows_quarantined, with the reason naming source, file, r
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from graph_loader.contact_numbers import phone_rows
 from graph_loader.dates import BadDate, parse_date
@@ -241,11 +242,32 @@ def address_nodes(records: list[StandardRecord]) -> dict[str, dict]:
     return nodes
 
 
-def record_row(r: StandardRecord, cfg: SourcesConfig) -> dict:
+def record_row(r: StandardRecord, cfg: SourcesConfig, holds_digest: str | None = None) -> dict:
     return {"person_id": r.person_id, "match_probability": r.match_probability,
             "props": {"key": r.key, "source": r.source, "system": cfg.source(r.source).system,
                       "record_id": r.record_id, "first_name": r.first_name, "last_name": r.last_name,
-                      "dob": r.dob, "extracted_at": r.extracted_at, "link_reasons": r.link_reasons}}
+                      "dob": r.dob, "extracted_at": r.extracted_at, "link_reasons": r.link_reasons,
+                      "holds_digest": holds_digest}}
+
+
+def holds_digests(keys: Iterable[str], involvements: list[dict], has_phone: list[dict],
+                  recorded_at: list[dict]) -> dict[str, str]:
+    """record key -> a digest of what the record holds besides its own properties: its involvements (with their
+    service and lead practitioner), phone numbers and addresses. Stored on the record (`holds_digest`), it lets a
+    one-source refresh see that a record comes out the same by reading one property instead of walking everything
+    the record points at (graph_loader/refresh.py). Computed from prepared rows only, the same way by every load."""
+    parts: dict[str, list[str]] = defaultdict(list)
+    for inv in involvements:
+        parts[inv["record_key"]].append(_canonical(["i", inv["service_key"], inv["practitioner_id"], inv["props"]]))
+    for ph in has_phone:
+        parts[ph["record_key"]].append(_canonical(["p", ph["number"], ph["type"], ph["updated_at"]]))
+    for row in recorded_at:
+        parts[row["record_key"]].append(_canonical(["a", row["address_id"]]))
+    return {key: hashlib.sha1("\n".join(sorted(parts.get(key, ()))).encode()).hexdigest()[:20] for key in keys}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def people_rows(by_person: dict[str, list[StandardRecord]]) -> tuple[list[dict], list[dict], list[dict]]:
@@ -284,12 +306,13 @@ def prepare(extracts: Path, linked: Path, cfg: SourcesConfig, run_id: str, kind:
         involvements, read_directory(extracts / "staff_directory.csv"))
     phones = phone_rows(extracts, cfg, records, report)
     phone_list, has_phone = phone_nodes(phones)
+    digests = holds_digests(records, inv_rows, has_phone, recorded_at)
     return Prepared(
         report=report,
         services=[{"key": s.key, "name": s.name, "system": s.system} for s in SERVICES],
         practitioners=sorted(practitioner_rows, key=lambda p: p["id"]),
         people=people,
-        records=[record_row(r, cfg) for r in sorted(records.values(), key=lambda r: r.key)],
+        records=[record_row(r, cfg, digests[r.key]) for r in sorted(records.values(), key=lambda r: r.key)],
         addresses=sorted(address_nodes(list(records.values())).values(), key=lambda a: a["id"]),
         recorded_at=recorded_at,
         lives_at=lives_at,

@@ -47,8 +47,9 @@ from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
 from graph_loader.people import StandardRecord
 from graph_loader.practitioners import read_directory
-from graph_loader.prepare import (LoadReport, address_nodes, extract_dates, involvement_rows, people_rows,
-                                  phone_nodes, read_linked, record_row, source_extract_rows, source_rows)
+from graph_loader.prepare import (LoadReport, address_nodes, extract_dates, holds_digests, involvement_rows,
+                                  people_rows, phone_nodes, read_linked, record_row, source_extract_rows,
+                                  source_rows)
 from graph_loader.relationships import RELATIONSHIP_SOURCE, relationship_rows
 from graph_loader.runs import REMOVE_BATCH, claim, fail_run, published_run, remove_refresh_leftovers, start_run
 from linkage.sources_config import load_sources, validate_extracts
@@ -80,12 +81,6 @@ def _canon(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_canon(v) for v in value)
     return value
-
-
-def _shape(person_id: str, involvements: Iterable[dict], phones: Iterable[dict], addresses: Iterable[str]) -> tuple:
-    """What a record hangs off and holds besides its own properties: if this is unchanged the record is kept."""
-    return (person_id, tuple(sorted((_canon(i) for i in involvements), key=repr)),
-            tuple(sorted((_canon(p) for p in phones), key=repr)), tuple(sorted(addresses)))
 
 
 class _Steps:
@@ -294,29 +289,23 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
 
         # Records that come out with the same person, involvements, phones and addresses are kept and updated in
         # place (a new extract date, a corrected name); only the others are replaced by staged copies.
-        inv_of_key: dict[str, list[dict]] = defaultdict(list)
-        for inv in inv_rows:
-            inv_of_key[inv["record_key"]].append({"props": inv["props"], "service": inv["service_key"],
-                                                  "practitioner": inv["practitioner_id"]})
-        phones_of_key: dict[str, list[dict]] = defaultdict(list)
-        for ph in has_phone:
-            phones_of_key[ph["record_key"]].append({k: ph[k] for k in ("number", "type", "updated_at")})
-        address_ids_of: dict[str, list[str]] = defaultdict(list)
-        for r in recorded_all:
-            address_ids_of[r["record_key"]].append(r["address_id"])
+        # What a record holds (involvements, phones, addresses) is compared by the digest every load stores on it
+        # (prepare.holds_digests), not by reading it all back: a record written before digests existed is replaced.
+        digests = holds_digests(new_records, inv_rows, has_phone, recorded_all)
         record_updates, probability_changes, kept = [], [], set()
         for r in (old if KEEP_UNCHANGED else []):
             rec = new_records.get(r["key"])
-            if rec is None or _shape(r["person_id"], r["involvements"], r["phones"], r["addresses"]) != _shape(
-                    rec.person_id, inv_of_key[rec.key], phones_of_key[rec.key], address_ids_of[rec.key]):
+            if rec is None or r["person_id"] != rec.person_id or r["props"].get("holds_digest") != digests[rec.key]:
                 continue
             kept.add(rec.key)
-            props = record_row(rec, cfg)["props"]
+            props = record_row(rec, cfg, digests[rec.key])["props"]
             if _canon(r["props"]) != _canon(props):
                 record_updates.append({"eid": r["eid"], "props": props})
             if r["match_probability"] != rec.match_probability:
                 probability_changes.append({"eid": r["link"], "props": {"match_probability": rec.match_probability}})
         retiring = [r for r in old if r["key"] not in kept]
+        # What only the retiring records point at may be orphaned once they go (deleted after the switch).
+        retiring_links = steps.read("refresh/record_links", [r["eid"] for r in retiring])
 
         addresses_of: dict[str, list[str]] = defaultdict(list)
         for r in recorded_all:
@@ -334,7 +323,7 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         record_rows = []
         replaced = sorted((rec for key, rec in new_records.items() if key not in kept), key=lambda r: r.key)
         for rec in replaced:
-            row = record_row(rec, cfg)
+            row = record_row(rec, cfg, digests[rec.key])
             record_rows.append({"props": row["props"], "addresses": addresses_of.get(rec.key, []),
                                 "involvements": involvements_of.get(rec.key, []),
                                 "phones": phones_of.get(rec.key, [])})
@@ -449,9 +438,9 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     t = time.perf_counter()
     run_auto(driver, "load/remove_generation", run=retired, batch=REMOVE_BATCH)
     run_write(driver, "refresh/delete_orphans", run=run,
-              numbers=sorted({n for r in retiring for n in r["numbers"]}),
-              practitioners=sorted({p for r in retiring for p in r["practitioners"]}),
-              addresses=sorted({a for r in retiring for a in r["addresses"]}))
+              numbers=sorted({n for r in retiring_links for n in r["numbers"]}),
+              practitioners=sorted({p for r in retiring_links for p in r["practitioners"]}),
+              addresses=sorted({a for r in retiring_links for a in r["addresses"]}))
     run_write(driver, "load/run_removed", run=run_id)
     report.timings["remove_retired"] = round(time.perf_counter() - t, 2)
 

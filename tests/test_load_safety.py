@@ -338,6 +338,27 @@ def test_bad_input_is_quarantined_with_reasons_and_counted(neo4j, small_town, tm
 # ---------------------------------------------------------------------------------------------- one-source refresh
 
 
+def test_a_records_holds_digest_changes_with_what_it_holds_and_not_with_order():
+    """A refresh keeps a record whose stored digest matches (graph_loader/prepare.py holds_digests)."""
+    from datetime import date
+
+    from graph_loader.prepare import holds_digests
+
+    inv = {"record_key": "h:1", "service_key": "housing", "practitioner_id": None,
+           "props": {"id": "h:1:1", "status": "Current", "start_date": date(2020, 1, 2), "detail_labels": ["Arrears"],
+                     "detail_values": ["6 weeks"]}}
+    phones = [{"record_key": "h:1", "number": "07700 900123", "type": "mobile", "updated_at": date(2024, 5, 1)},
+              {"record_key": "h:1", "number": "0161 496 0000", "type": None, "updated_at": None}]
+    addresses = [{"record_key": "h:1", "address_id": "A-1"}, {"record_key": "h:2", "address_id": "A-2"}]
+    base = holds_digests(["h:1", "h:2"], [inv], phones, addresses)
+    assert base == holds_digests(["h:1", "h:2"], [inv], phones[::-1], addresses[::-1])
+    changed = {**inv, "props": {**inv["props"], "detail_values": ["12 weeks"]}}
+    assert holds_digests(["h:1"], [changed], phones, addresses)["h:1"] != base["h:1"]
+    assert holds_digests(["h:1"], [inv], phones[:1], addresses)["h:1"] != base["h:1"]
+    assert holds_digests(["h:1"], [{**inv, "practitioner_id": "PR-1"}], phones, addresses)["h:1"] != base["h:1"]
+    assert holds_digests(["h:2"], [inv], phones, addresses)["h:2"] == base["h:2"] != base["h:1"]
+
+
 def _new_housing_extract(town, dest: Path) -> tuple[Path, Path]:
     extracts, linked = _copy_town(town, dest)
     rows = _rows(extracts / "housing_tenancies.csv")

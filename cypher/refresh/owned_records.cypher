@@ -1,15 +1,9 @@
 // The records the refreshed sources own in the published generation: their owner, their node and link (the switch
-// finds them by element id, never by an index the switch itself is changing), everything the record carries (a
-// record that comes out the same is updated in place, not replaced), and what may be orphaned once it is gone.
+// finds them by element id, never by an index the switch itself is changing) and their properties, among them
+// `holds_digest`, the digest of what the record holds (involvements, phones, addresses): a record that comes out
+// with the same owner and digest is updated in place, not replaced, without walking what it points at.
 UNWIND $sources AS source
 MATCH (r:SourceRecord {run: $run, source: source})
 MATCH (p:Person {run: $run})-[h:HAS_RECORD]->(r)
 RETURN r.key AS key, p.id AS person_id, elementId(r) AS eid, elementId(h) AS link,
-       h.match_probability AS match_probability, properties(r) AS props,
-       [(r)-[:RECORDS]->(i:Involvement)-[:WITH]->(s:Service) |
-         {props: properties(i), service: s.key,
-          practitioner: head([(i)-[:LEAD_PRACTITIONER]->(pr:Practitioner) | pr.id])}] AS involvements,
-       [(r)-[x:HAS_PHONE]->(n:Phone) | {number: n.number, type: x.type, updated_at: x.updated_at}] AS phones,
-       [(r)-[x:HAS_PHONE]->(n:Phone) | n.number] AS numbers,
-       [(r)-[:RECORDED_AT]->(a:Address) | a.id] AS addresses,
-       [(r)-[:RECORDS]->(:Involvement)-[:LEAD_PRACTITIONER]->(pr:Practitioner) | pr.id] AS practitioners
+       h.match_probability AS match_probability, properties(r) AS props

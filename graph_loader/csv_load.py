@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from neo4j import Driver
+from rich.progress import Progress
 
 from family_context.settings import Settings
 from graph_loader.batches import BATCH_SIZE, BatchCounter, LoadWriteError, load_query
@@ -51,7 +52,8 @@ CSV_STEPS: tuple[tuple[str, str, Columns], ...] = (
                                             "search_names")]),
     ("addresses", "addresses", [_col("id"), _col("line"), _col("postcode")]),
     ("records", "records", [_col("person_id"), _col("match_probability")] + _props(
-        "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at", "link_reasons")),
+        "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at", "link_reasons",
+        "holds_digest")),
     ("recorded_at", "recorded_at", [_col("record_key"), _col("address_id")]),
     ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "last_seen", "current")]),
     ("households", "households", [_col("id"), _col("address_id")]),
@@ -122,7 +124,7 @@ def _run_step(driver: Driver, step: str, folder: Path, path: Path, run: str, con
 
 
 def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared, run: str,
-                         counter: BatchCounter | None = None) -> None:
+                         counter: BatchCounter | None = None, progress: Progress | None = None) -> None:
     folder = import_dir(settings) / f"load-{run}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -139,6 +141,8 @@ def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared,
     # The next step's file is written while Neo4j writes this step's (the loader waits on the socket meanwhile):
     # at most one file ahead, so the import folder never holds more than two steps' rows.
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-csv")
+    task = progress.add_task("write", total=sum(len(getattr(prepared, attr)) for _, attr, _ in CSV_STEPS)) \
+        if progress else None
     try:
         upcoming = writer.submit(write_file, *CSV_STEPS[0])
         for index, (step, attr, columns) in enumerate(CSV_STEPS):
@@ -146,6 +150,8 @@ def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared,
             path = upcoming.result()
             if index + 1 < len(CSV_STEPS):
                 upcoming = writer.submit(write_file, *CSV_STEPS[index + 1])
+            if task is not None:
+                progress.update(task, description=f"write {step}")
             t = time.perf_counter()
             written, failed, error = _run_step(driver, step, folder, path, run, CONCURRENCY)
             if failed:
@@ -163,6 +169,8 @@ def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared,
             if written != len(rows):
                 raise LoadWriteError(f"{step}: {len(rows)} rows sent, {written} written")
             report.written[attr] = written
+            if task is not None:
+                progress.advance(task, written)
             path.unlink()
             if counter:
                 counter.done(step)

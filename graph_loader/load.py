@@ -33,6 +33,7 @@ from graph_loader.batches import BatchCounter, LoadWriteError, run_read, run_wri
 from graph_loader.migrations import apply_migrations
 from graph_loader.prepare import LoadReport, Prepared, prepare
 from graph_loader.runs import claim, fail_run, remove_old_generations, start_run
+from linkage.run import _without_cyclic_gc as without_cyclic_gc
 from linkage.sources_config import load_sources, validate_extracts
 
 console = Console(stderr=True)
@@ -104,6 +105,9 @@ def _summary(report: LoadReport, prepared: Prepared | None = None) -> str:
             f"{report.seconds}s")
 
 
+# Python's cycle collector paused for the whole load (linkage's helper): preparing a large town builds millions of
+# small objects, and the collector kept walking all of them; 100,000 people: prepare 15.6 s -> 9.5 s.
+@without_cyclic_gc
 def load_graph(extracts: Path, linked: Path, sources: Path, settings: Settings, only: list[str] | None = None,
                bulk: bool = False, grace_seconds: float | None = None) -> LoadReport:
     """Load one complete run into Neo4j; raise with a clear message if Neo4j or an input is not usable."""
@@ -136,7 +140,8 @@ def load_graph(extracts: Path, linked: Path, sources: Path, settings: Settings, 
     try:
         t = time.perf_counter()
         if csv_load.usable(settings):
-            csv_load.write_generation_csv(driver, settings, prepared, run, counter)
+            with Progress(console=console, transient=True) as progress:
+                csv_load.write_generation_csv(driver, settings, prepared, run, counter, progress)
             write_batches(driver, "load/source_extracts", prepared.source_extracts, run=run)
         else:
             write_generation(driver, prepared, run, counter)

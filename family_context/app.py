@@ -3,6 +3,7 @@ routes, the web client's files, and a health check. See docs/security.md."""
 from __future__ import annotations
 
 import contextlib
+import gc
 from pathlib import Path
 from typing import Any, AsyncIterator
 
@@ -79,6 +80,19 @@ def _compressed(directory: Path) -> GZipMiddleware:
     return GZipMiddleware(_static(directory), minimum_size=1000)
 
 
+def _settle_garbage_collector() -> None:
+    """Everything built at start-up (schema, routes, caches) lives as long as the process: freeze it out of the
+    cycle collector's reach, and let the young generation grow before a collection. A person page allocates
+    thousands of short-lived objects; with the defaults, full collections walking the whole heap came every few
+    requests and made the slowest requests several times slower than the median."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
+
+
+GC_YOUNG_THRESHOLD = 20_000
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
 
@@ -88,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password),
             notifications_min_severity="OFF", **API_DRIVER_OPTIONS)
         app.state.audit = AuditStore(settings.var_dir / "audit" / "audit.sqlite3")
+        _settle_garbage_collector()
         try:
             yield
         finally:

@@ -182,7 +182,7 @@ class AuditOperation(SchemaExtension):
         result = self.execution_context.result
         events = collector.events()
         try:
-            await anyio.to_thread.run_sync(store.append, events)
+            await store.append_async(events)
         except AuditWriteError:
             log.error("request %s: audit write failed; the result was withheld", context.get("request_id"))
             if isinstance(result, GraphQLExecutionResult):

@@ -245,3 +245,62 @@ def test_the_request_id_and_cypher_timeout_reach_the_neo4j_transaction():
     asyncio.run(context["graph"].read("api/sources"))
     assert seen["metadata"]["request_id"] == "rid-0123456789" and seen["timeout"] == 7.5
     assert context["audit"].request_id == "rid-0123456789"
+
+
+def test_concurrent_requests_share_commits_and_each_gets_its_own_events(tmp_path):
+    """Group commit: 60 requests writing at once each get back their own seqs, every event is stored once with
+    its people, and the hash chain over them all is whole."""
+    import asyncio
+
+    from family_context.audit import AuditEvent
+
+    store = AuditStore(tmp_path / "audit.sqlite3")
+
+    async def request(n: int) -> list[int]:
+        events = [AuditEvent("search", "ok", f"req-{n}", f"user:{n}", frozenset({"social_worker"})),
+                  AuditEvent("results_shown", "ok", f"req-{n}", f"user:{n}", frozenset({"social_worker"}),
+                             whom=frozenset({f"P{n}", f"Q{n}"}))]
+        return await store.append_async(events)
+
+    async def all_requests() -> list[list[int]]:
+        return await asyncio.gather(*(request(n) for n in range(60)))
+
+    try:
+        seqs = asyncio.run(all_requests())
+        assert all(len(s) == 2 for s in seqs) and len({q for s in seqs for q in s}) == 120
+        for n in (0, 31, 59):
+            stored = store.search(request_id=f"req-{n}")
+            assert sorted(e["seq"] for e in stored) == sorted(seqs[n])
+            assert sorted(stored, key=lambda e: e["seq"])[1]["whom"] == [f"P{n}", f"Q{n}"]
+        assert store.verify_chain()
+    finally:
+        store.close()
+
+
+def test_nothing_is_shown_when_the_audit_cannot_be_written(tmp_path, monkeypatch):
+    """If the audit store refuses the write, the person's details are withheld: AUDIT_UNAVAILABLE, no data."""
+    import asyncio
+
+    import schema.query
+    from family_context.audit import AuditCollector
+    from family_context.auth.principal import Principal
+    from schema import build_schema
+    from schema.types import Person
+
+    async def one_person(graph, person_id):  # no database needed: the question is what happens after the read
+        return Person(id=person_id, display_name="A Person", first_name=None, last_name=None, dob=None, age=None,
+                      gender=None, case_ids=[], current_address=None, addresses=[], services=[], relationships=[],
+                      contact_numbers=[], records=[])
+
+    monkeypatch.setattr(schema.query, "get_person", one_person)
+    store = AuditStore(tmp_path / "audit.sqlite3")
+    store._db.execute("PRAGMA query_only = ON")  # every write now fails inside SQLite
+    principal = Principal("user:sw", frozenset({"social_worker"}))
+    context = {"graph": None, "principal": principal, "audit": AuditCollector(principal, "req-x"),
+               "audit_store": store, "request_id": "req-x"}
+    try:
+        result = asyncio.run(build_schema().execute('{ person(id: "P1") { id displayName } }', context_value=context))
+    finally:
+        store.close()
+    assert result.data is None
+    assert [e.extensions["code"] for e in result.errors] == ["AUDIT_UNAVAILABLE"]

@@ -32,8 +32,9 @@ from neo4j import AsyncGraphDatabase, GraphDatabase, Query
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cpu import cpu_seconds, tree_cpu_seconds  # noqa: E402
 from cypher import query  # noqa: E402
-from family_context.neo4j_server import free_port  # noqa: E402
+from family_context.neo4j_server import free_port, server_pid  # noqa: E402
 from family_context.settings import get_settings  # noqa: E402
 from resolvers.person_page import CASE_SOURCES  # noqa: E402
 from resolvers.search_terms import lucene_query  # noqa: E402
@@ -148,12 +149,30 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     "id": ids[i % len(ids)], "depth": 2, "relationship_filter": "PARENT_OF|SIBLING_OF|CARER_OF|"
                     "PARTNER_OF|RELATED_TO|MEMBER_OF", "label_filter": "+Person|+Household", "limit": 500}),
             }
-            await drive(scenarios["person_page"], args.clients, 3)  # warm caches and JIT before measuring
+            neo4j_pid = server_pid(settings)
+
+            async def measured(call: Callable[[int], Awaitable[bool]], through_app: bool) -> dict[str, Any]:
+                # CPU per request of the app (all its worker processes) and of Neo4j: the figures that hold
+                # still when other work shares the machine, unlike latency.
+                app_before = tree_cpu_seconds(server.pid)
+                neo4j_before = cpu_seconds(neo4j_pid) if neo4j_pid else 0.0
+                figures = await drive(call, args.clients, args.seconds)
+                requests = max(figures["requests"], 1)
+                if through_app:
+                    figures["app_cpu_ms_per_request"] = round(
+                        1000 * (tree_cpu_seconds(server.pid) - app_before) / requests, 2)
+                if neo4j_pid:
+                    figures["neo4j_cpu_ms_per_request"] = round(
+                        1000 * (cpu_seconds(neo4j_pid) - neo4j_before) / requests, 2)
+                return figures
+
+            for call in scenarios.values():  # warm caches and JIT before measuring
+                await drive(call, args.clients, 2)
             # Each scenario's GraphQL run and its direct-Cypher run back to back: on a shared machine the load
             # changes from minute to minute, and the ratio should compare like with like.
             for name, call in scenarios.items():
-                results[f"graphql_{name}"] = await drive(call, args.clients, args.seconds)
-                results[f"cypher_{name}"] = await drive(direct[name], args.clients, args.seconds)
+                results[f"graphql_{name}"] = await measured(call, through_app=True)
+                results[f"cypher_{name}"] = await measured(direct[name], through_app=False)
     finally:
         await driver.close()
         server.terminate()

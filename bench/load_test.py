@@ -37,6 +37,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import tree_cpu_seconds  # noqa: E402
 from family_context.settings import Settings  # noqa: E402
 
 SOURCES = ROOT / "demo_town" / "sources.yaml"
@@ -225,12 +226,6 @@ async def drive(settings: Settings, base: str, users: int, seconds: float, think
             "rps": round(sum(len(s.latencies) for s in steps.values()) / elapsed, 1)}
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
@@ -245,9 +240,9 @@ def main() -> None:
         raise SystemExit("--users must be >= 1 and --seconds in (0, 3600]")
     with stack(args.var_dir.resolve(), args.people, args.seed) as (settings, base, server_pid):
         names = search_names(args.var_dir.resolve(), 500, args.seed)
-        load_before, cpu_before = os.getloadavg()[0], cpu_seconds(server_pid)
+        load_before, cpu_before = os.getloadavg()[0], tree_cpu_seconds(server_pid)
         measured = asyncio.run(drive(settings, base, args.users, args.seconds, args.think, names, args.seed))
-        app_cpu = cpu_seconds(server_pid) - cpu_before
+        app_cpu = tree_cpu_seconds(server_pid) - cpu_before
     # CPU time the app process spent per request: unlike latency, it hardly moves when other work shares the
     # machine, so it is the figure to compare between runs (warm-up requests included, hence "about").
     measured["app_cpu_ms_per_request_about"] = round(1000 * app_cpu / max(measured["requests"], 1), 1)

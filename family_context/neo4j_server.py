@@ -286,6 +286,12 @@ def _pid_is_our_neo4j(pid: int, settings: Settings) -> bool:
     return ENTRY_POINT in args and f"--home-dir={_home(settings)}" in args
 
 
+def server_pid(settings: Settings) -> Optional[int]:
+    """The process id of this settings' Neo4j when it runs (benchmarks read its CPU time), else None."""
+    pid = _read_pid(settings)
+    return pid if pid is not None and _pid_is_our_neo4j(pid, settings) else None
+
+
 def is_running(settings: Settings) -> bool:
     """True while the Neo4j JVM named by the pid file is alive."""
     pid = _read_pid(settings)

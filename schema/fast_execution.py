@@ -138,16 +138,17 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         return plan
 
     def _shared_key(self, return_type: GraphQLObjectType, field_details_list: Any) -> Optional[tuple[Any, ...]]:
-        """A key under which the plan can serve later requests: the same parsed document (the parse cache hands
-        out the same nodes for the same text), the same roles and scopes (they decide what is allowed), and no
-        directive in the selection (@skip/@include depend on the variables)."""
+        """A key under which the plan can serve later requests: the same schema, the same parsed document (the
+        parse cache hands out the same nodes for the same text), the same roles and scopes (they decide what is
+        allowed), and no directive in the selection (@skip/@include depend on the variables)."""
         if not all(_static(d.node, self.fragments) for d in field_details_list):
             return None
         context = self.context_value
         principal = context.get("principal") if isinstance(context, dict) else None
         if principal is None:
             return None
-        return (return_type.name, tuple(id(d.node) for d in field_details_list), principal.roles, principal.scopes)
+        return (id(self.schema), return_type.name, tuple(id(d.node) for d in field_details_list), principal.roles,
+                principal.scopes)
 
     def _make_plan(self, return_type: GraphQLObjectType, field_details_list: Any) -> Optional[_Plan]:
         if return_type.is_type_of is not None or any(d.defer_usage is not None for d in field_details_list):

@@ -43,6 +43,6 @@ async def search_people(graph: GraphReader, name: str | None, dob: str | None, c
             raise SearchInputError("Enter a name (surname first is fine) or a case ID")
         rows = await graph.read("api/search_by_name", lucene=lucene, limit=limit, case_sources=CASE_SOURCES,
                                 **dob_filter(dob))
-    hits = [person_hit(row) for row in rows]
+    hits = [person_hit(row) for row in rows[0]["hits"]]
     # Relevance picks who is in the list; the list itself reads youngest first, as social workers asked.
     return sorted(hits, key=lambda h: h.dob or "", reverse=True)

@@ -5,8 +5,9 @@ WHERE p.run = g.run AND ($dob IS NULL OR p.dob = $dob OR ($dob_from IS NOT NULL 
 WITH p, score
 ORDER BY score DESC
 LIMIT $limit
-RETURN p.id AS id, p.display_name AS display_name, p.first_name AS first_name, p.last_name AS last_name,
-       p.dob AS dob, p.sex AS sex, score,
-       [(p)-[:HAS_RECORD]->(r:SourceRecord) | r.source] AS sources,
-       [(p)-[:HAS_RECORD]->(r:SourceRecord) WHERE r.source IN $case_sources | r.record_id] AS case_ids,
-       head([(p)-[:LIVES_AT {current: true}]->(a:Address) | a.line + ', ' + a.postcode]) AS current_address
+// One row holding the hits in rank order: one record to stream instead of twenty (less driver work per search).
+RETURN collect({id: p.id, display_name: p.display_name, first_name: p.first_name, last_name: p.last_name,
+       dob: p.dob, sex: p.sex, score: score,
+       sources: [(p)-[:HAS_RECORD]->(r:SourceRecord) | r.source],
+       case_ids: [(p)-[:HAS_RECORD]->(r:SourceRecord) WHERE r.source IN $case_sources | r.record_id],
+       current_address: head([(p)-[:LIVES_AT {current: true}]->(a:Address) | a.line + ', ' + a.postcode])}) AS hits

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_load.py --people 100000 [--seed 3] [--work var/bench/load]
         [--extracts DIR --linked DIR]   reuse a generated and linked town instead of making one
         [--heap 4g --pagecache 4g]      the private Neo4j's memory (defaults: FC_NEO4J_HEAP / FC_NEO4J_PAGECACHE)
-        [--skip-bulk] [--skip-reload] [--refreshes N] [--next-extract-days 7]
+        [--skip-bulk] [--skip-reload] [--refreshes N] [--next-extract-days 7] [--skip-replace-all]
 
 Runs a private Neo4j under the work folder (its own port) and stops it at the end. Prints one JSON object:
 
@@ -67,6 +67,8 @@ def run() -> dict:
     ap.add_argument("--refreshes", type=int, default=1, help="housing refreshes in a row (the first pays warm-up)")
     ap.add_argument("--next-extract-days", type=int, default=7,
                     help="then refresh housing from a copy of the extracts dated this many days later (0: skip)")
+    ap.add_argument("--skip-replace-all", action="store_true",
+                    help="of the later extracts, refresh only keeping unchanged records (the default mode)")
     args = ap.parse_args()
     os.environ["FC_LOAD_GRACE_SECONDS"] = "0"
 
@@ -135,7 +137,7 @@ def run() -> dict:
         out["refresh_housing"] = refreshes[0] if len(refreshes) == 1 else refreshes
         from graph_loader import refresh as refresh_module
 
-        for keep in ((False, True) if args.next_extract_days else ()):
+        for keep in (((True,) if args.skip_replace_all else (False, True)) if args.next_extract_days else ()):
             # Next week's extract, then the week after: first replacing every record, then keeping unchanged ones.
             days = args.next_extract_days * (2 if keep else 1)
             refresh_module.KEEP_UNCHANGED = keep

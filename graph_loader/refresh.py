@@ -33,6 +33,7 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -197,6 +198,15 @@ def _by_key(rows: Iterable[dict], key: str) -> dict[str, dict]:
 
 def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], generation: str, run_id: str,
              started: float) -> LoadReport:
+    # Reads that do not depend on each other run side by side, and the touched people's state is read while Python
+    # prepares the new rows: Neo4j answers on one core while Python works on the other. Leaving the block waits for
+    # every read still running, also on error.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool:
+        return _refresh_reading_with(pool, driver, extracts, linked, cfg, only, generation, run_id, started)
+
+
+def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Path, linked: Path, cfg,
+                          only: set[str], generation: str, run_id: str, started: float) -> LoadReport:
     report = LoadReport(run_id=run_id, kind="refresh")
     run, stage_run, retired = generation, run_id, f"{run_id}:retired"
     counter = BatchCounter(lambda n, step: None)
@@ -206,8 +216,10 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     # whose linked records the refresh needs (at a million people, reading only those is most of preparing).
     old = steps.read("refresh/owned_records", sources=sorted(only), run=run)
     read_owned = time.perf_counter() - t
+    old_people = {r["person_id"] for r in old}
+    old_state = pool.submit(steps.read, "refresh/person_state", sorted(old_people), run=run)
     dates = extract_dates(extracts, cfg)
-    linked_records = read_linked(linked, dates, keep_people={r["person_id"] for r in old}, with_sources=only)
+    linked_records = read_linked(linked, dates, keep_people=old_people, with_sources=only)
     involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report, only=only)
     new_records = {k: linked_records[k] for k in accepted}
     inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
@@ -222,7 +234,8 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         t = time.perf_counter() - read_owned
         old_owner = {r["key"]: r["person_id"] for r in old}
         affected = set(old_owner.values()) | {r.person_id for r in new_records.values()}
-        state = _by_key(steps.read("refresh/person_state", sorted(affected), run=run), "person_id")
+        state = _by_key(old_state.result() + steps.read("refresh/person_state", sorted(affected - old_people),
+                                                        run=run), "person_id")
         graph_other = {k for r in state.values() for k in r["record_keys"] if k.split(":", 1)[0] not in only}
         new_other_by_person: dict[str, list[StandardRecord]] = defaultdict(list)
         for key, rec in linked_records.items():
@@ -249,13 +262,16 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
         wanted_addresses = address_nodes(all_records)
         touched_addresses = sorted({a["address_id"] for r in state.values() for a in r["lives_at"] if a["current"]}
                                    | {row["address_id"] for row in lives_at if row["current"]})
-        addresses = _by_key(steps.read("refresh/known_addresses", sorted(wanted_addresses), run=run), "id")
-        practitioners = _by_key(steps.read("refresh/known_practitioners",
-                                           sorted(p["id"] for p in practitioner_rows), run=run), "id")
         numbers = sorted({ph["number"] for ph in has_phone})
-        phone_eid = {r["number"]: r["eid"] for r in steps.read("refresh/known_phones", numbers, run=run)}
-        service_eid = {r["key"]: r["eid"] for r in steps.read("refresh/services", run=run)}
-        residents = _by_key(steps.read("refresh/address_residents", touched_addresses, run=run), "address_id")
+        reads = {name: pool.submit(steps.read, f"refresh/{name}", rows, run=run) for name, rows in (
+            ("address_residents", touched_addresses), ("known_addresses", sorted(wanted_addresses)),
+            ("known_practitioners", sorted(p["id"] for p in practitioner_rows)), ("known_phones", numbers),
+            ("services", None))}
+        addresses = _by_key(reads["known_addresses"].result(), "id")
+        practitioners = _by_key(reads["known_practitioners"].result(), "id")
+        phone_eid = {r["number"]: r["eid"] for r in reads["known_phones"].result()}
+        service_eid = {r["key"]: r["eid"] for r in reads["services"].result()}
+        residents = _by_key(reads["address_residents"].result(), "address_id")
         relationships_now: list[dict] = []
         relationships_new: list[dict] = []
         if RELATIONSHIP_SOURCE in only:

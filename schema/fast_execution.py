@@ -4,7 +4,7 @@ A person page is a few hundred small objects (services, involvements, records, l
 fields are plain attributes. graphql-core resolves every field on its own: a resolve info, the permission
 extension, a path, a completion -- most of the API's own CPU per request, several times the Cypher's. For an
 object whose selected fields are all plain, permission-protected attributes (no resolver, no arguments, no
-@defer), `PlainObjectExecutor` instead checks each (type, field) rule once per request, tells the audit collector
+@defer), `PlainObjectExecutor` instead checks each (type, field) rule once per plan, tells the audit collector
 which fields of which person were read (as `FieldAccess` would), and copies the values, completing each leaf with
 its scalar's own coercion.
 
@@ -95,8 +95,9 @@ def _walk_static(node: Any, fragments: dict[str, Any]) -> bool:
 
 
 class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, except that plain objects are completed by a plan made once per request and
-    selection. `PLAIN` is set by `build_schema` (schema/__init__.py) from `plain_fields`."""
+    """graphql-core's executor, except that plain objects are completed by a plan: made once per selection and
+    kept for later requests with the same document, roles and scopes (see `_shared_key`). `PLAIN` is set by
+    `build_schema` (schema/__init__.py) from `plain_fields`."""
 
     PLAIN: dict[tuple[str, str], str] = {}
 

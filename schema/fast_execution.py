@@ -117,6 +117,20 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
                 pass
         return super().complete_object_value(return_type, field_details_list, info, path, result, position_context)
 
+    def complete_list_value(self, return_type: GraphQLList, field_details_list: Any, info: GraphQLResolveInfo,
+                            path: Any, result: Any, position_context: Any) -> Any:
+        # A list of plain objects (twenty search hits, a network's nodes) is completed in one go: graphql-core's
+        # per-item path and completion cost more than the items.
+        item_type = return_type.of_type
+        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(inner, GraphQLObjectType) and isinstance(result, (list, tuple)) \
+                and self._plan(inner, field_details_list) is not None:
+            try:
+                return [self._complete(item_type, field_details_list, item, info) for item in result]
+            except _Fallback:
+                pass
+        return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
+
     # --- plans --------------------------------------------------------------------------------------------------
 
     def _plan(self, return_type: GraphQLObjectType, field_details_list: Any) -> Optional[_Plan]:

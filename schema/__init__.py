@@ -49,7 +49,7 @@ def build_schema(settings: "Settings | None" = None, persisted_documents: frozen
     """`plain_objects=False` leaves every field to graphql-core (tests compare the two)."""
     from family_context.ops.http import DatabaseUnavailable
     from schema.fast_execution import PlainObjectExecutor, plain_fields
-    from schema.permissions import fast_path_checked_fields, protect_schema
+    from schema.permissions import protect_schema
     from schema.security import AuditOperation, SecureErrors, persisted_documents_only
 
     root_queries, root_mutations = root_types()
@@ -72,7 +72,6 @@ def build_schema(settings: "Settings | None" = None, persisted_documents: frozen
         extensions.append(persisted_documents_only(persisted_documents))
     schema = SecureSchema(query=query, mutation=mutation, extensions=extensions,
                           execution_context_class=PlainObjectExecutor if plain_objects else None)
-    fast_path_checked_fields(schema._schema, schema)
     PlainObjectExecutor.PLAIN = plain_fields(schema)
     return schema
 

@@ -198,56 +198,6 @@ class FieldAccess(BasePermission):
         return allowed
 
 
-def fast_path_checked_fields(graphql_schema: Any, strawberry_schema: Any) -> int:
-    """After the first check of a plain field (no resolver, no arguments) in a request, read the other objects'
-    values of that field directly, as strawberry does for unprotected fields (a person's field is still audited
-    with the person's id each time).
-
-    The check is still made -- and audited -- the first time each (type, field) is read under each root field
-    (FieldAccess.has_permission remembers the answer for the request); only the repeats skip strawberry's
-    per-field extension machinery, which cost more than the person page's Cypher. A refused field is never
-    remembered as allowed, so it keeps going through the full path and its error. Returns the fields changed."""
-    from graphql import GraphQLObjectType
-
-    names = NameConverter()
-    changed = 0
-    for type_name, gql_type in graphql_schema.type_map.items():
-        if (not isinstance(gql_type, GraphQLObjectType) or type_name.startswith("__")
-                or type_name in ("Query", "Mutation")):
-            continue
-        definition = strawberry_schema.get_type_by_name(type_name)
-        if definition is None:
-            continue
-        by_name = {names.from_field(f): f for f in definition.fields}
-        for field_name, gql_field in gql_type.fields.items():
-            f = by_name.get(field_name)
-            if (f is None or f.base_resolver is not None or gql_field.args or not getattr(f, "_fc_protected", False)
-                    or rule_for(type_name, field_name).public):
-                continue
-            gql_field.resolve = _after_first_check(type_name, field_name, f.python_name, gql_field.resolve,
-                                                   SUBJECT_TYPES.get(type_name))
-            changed += 1
-    return changed
-
-
-def _after_first_check(type_name: str, field_name: str, attribute: str, checked: Callable[..., Any],
-                       subject_of: Optional[Callable[[Any], Optional[str]]]) -> Callable[..., Any]:
-    def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
-        context = info.context
-        memo = context.get("_field_access") if isinstance(context, dict) else None
-        if memo:
-            path = info.path
-            while path.prev is not None:
-                path = path.prev
-            if memo.get((type_name, field_name, path.key)) is True:
-                audit = context.get("audit")
-                if subject_of is not None and audit is not None:  # whom was read: recorded for every person
-                    audit.field(info, type_name, field_name, subject_of(source), True)
-                return getattr(source, attribute)
-        return checked(source, info, **kwargs)
-    return resolve
-
-
 def _object_types(root: type) -> Iterable[Any]:
     """Every strawberry object type reachable from the root type's fields."""
     seen: dict[str, Any] = {}

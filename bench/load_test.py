@@ -3,7 +3,8 @@
 Each simulated user has their own bearer token (signed by the development identity provider's key, with the
 social_worker role and one of five teams) and repeats: search by name -> open a person from the results (the web
 client's person-page document) -> the team around that person. Between steps a user "reads" for a random
-think time (default 0.5-1.5 s; --think 0 for a stress test). Run on purpose (not a test):
+think time (default 0.5-1.5 s; --think 0 for a stress test); users arrive over the first 2 x think seconds.
+Run on purpose (not a test):
 
     .venv/bin/python bench/load_test.py                       # builds a 5,000-person demo town in var/loadtest
     .venv/bin/python bench/load_test.py --users 50 --seconds 60 --people 5000 --out bench/load_test_results.json
@@ -176,6 +177,10 @@ async def user(number: int, http: httpx.AsyncClient, url: str, token: str, names
         if think > 0:
             await asyncio.sleep(min(rng.uniform(0.5 * think, 1.5 * think), max(0.0, deadline - time.perf_counter())))
 
+    if think > 0:
+        # Users arrive over the first few seconds, as people do (locust's spawn rate), not all in one millisecond:
+        # fifty simultaneous first searches measured the start-up herd, not the service.
+        await asyncio.sleep(rng.uniform(0, 2 * think))
     i = number
     while time.perf_counter() < deadline:
         name = names[i % len(names)]

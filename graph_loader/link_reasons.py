@@ -54,8 +54,8 @@ def read_link_reasons(linked: Path, people: set[str] | None = None) -> dict[str,
     # Each link is serialised once and shared by its two records (only "other" differs): the same bytes as
     # json.dumps of the list of {"other", "how", "joined", "p", "w", "c"} objects, at a fraction of the cost.
     links: dict[str, list[tuple]] = defaultdict(list)
-    rows = read_linked_rows(path, present, people) if people is None or "person_id" in names else \
-        read_linked_rows(path, present)
+    # Explanations written before linkage added person_id cannot be narrowed to people: read them whole.
+    rows = read_linked_rows(path, present, people if "person_id" in names else None)
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     for row in rows:
         left = record_key(get(row, "source_l"), get(row, "record_id_l"))

@@ -21,44 +21,46 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _scan(path: Path) -> str:
-    # The path is bound as a parameter; only these fixed options are SQL text.
-    return "read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')"
+# The file's path is bound as the parameter; only these fixed options are SQL text.
+SCAN = "read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')"
 
 
 def header(path: Path) -> list[str]:
     if not path.is_file():
         raise ExtractError(f"missing linkage output file: {path}")
     with _connect() as con:
-        return [d[0] for d in con.execute(f"SELECT * FROM {_scan(path)} LIMIT 0", [str(path)]).description]
+        return [d[0] for d in con.execute(f"SELECT * FROM {SCAN} LIMIT 0", [str(path)]).description]
+
+
+def _require(path: Path, columns: Iterable[str]) -> None:
+    """A clear error naming the file and the columns it lacks."""
+    names = header(path)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ExtractError(f"{path.name}: missing column(s) {', '.join(repr(c) for c in missing)}")
 
 
 def read_linked_rows(path: Path, columns: Iterable[str], people: set[str] | None = None,
                      people_column: str = "person_id") -> list[tuple[str, ...]]:
     """`columns` of every row (or of the rows whose `people_column` is one of `people`), in file order."""
     columns = list(columns)
-    found = header(path)
-    missing = [c for c in columns + ([people_column] if people is not None else []) if c not in found]
-    if missing:
-        raise ExtractError(f"{path.name}: missing column(s) {', '.join(repr(c) for c in missing)}")
+    _require(path, columns + ([people_column] if people is not None else []))
     # Column names are checked against the file's header above and quoted; values only ever travel as parameters.
     select = ", ".join(f'coalesce("{c}", \'\')' for c in columns)
     with _connect() as con:
         if people is None:
-            return con.execute(f"SELECT {select} FROM {_scan(path)}", [str(path)]).fetchall()
+            return con.execute(f"SELECT {select} FROM {SCAN}", [str(path)]).fetchall()
         con.execute("CREATE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(people)])
         return con.execute(
-            f"SELECT {select} FROM (SELECT *, row_number() OVER () AS n FROM {_scan(path)}) "
+            f"SELECT {select} FROM (SELECT *, row_number() OVER () AS n FROM {SCAN}) "
             f'WHERE "{people_column}" IN (SELECT id FROM wanted) ORDER BY n', [str(path)]).fetchall()
 
 
 def people_with_sources(path: Path, sources: set[str]) -> set[str]:
     """The person ids of clusters.csv rows of these sources (whose people a one-source refresh touches)."""
-    header_names = header(path)
-    if "source" not in header_names or "person_id" not in header_names:
-        raise ExtractError(f"{path.name}: missing column 'source' or 'person_id'")
+    _require(path, ("source", "person_id"))
     with _connect() as con:
-        rows = con.execute(f"SELECT DISTINCT person_id FROM {_scan(path)} WHERE source IN (SELECT unnest(?::VARCHAR[]))",
+        rows = con.execute(f"SELECT DISTINCT person_id FROM {SCAN} WHERE source IN (SELECT unnest(?::VARCHAR[]))",
                            [str(path), sorted(sources)]).fetchall()
     return {pid for (pid,) in rows if pid is not None}
 
@@ -70,11 +72,8 @@ def linked_record_rows(linked: Path, people: set[str] | None = None) -> list[tup
     """standardised_records.csv rows (RECORD_COLUMNS + clusters.csv's match_probability) of the records linkage
     linked to a person (a row of clusters.csv); of `people` only when given; in file order."""
     clusters, records = linked / "clusters.csv", linked / "standardised_records.csv"
-    for path, needed in ((clusters, ("source", "record_id", "match_probability")), (records, RECORD_COLUMNS)):
-        names = header(path)
-        missing = [c for c in needed if c not in names]
-        if missing:
-            raise ExtractError(f"{path.name}: missing column(s) {', '.join(repr(c) for c in missing)}")
+    _require(clusters, ("source", "record_id", "match_probability"))
+    _require(records, RECORD_COLUMNS)
     select = ", ".join(f'coalesce(s."{c}", \'\')' for c in RECORD_COLUMNS)
     where = "WHERE s.person_id IN (SELECT id FROM wanted)" if people is not None else ""
     with _connect() as con:
@@ -82,7 +81,7 @@ def linked_record_rows(linked: Path, people: set[str] | None = None) -> list[tup
             con.execute("CREATE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(people)])
         return con.execute(
             f"SELECT {select}, coalesce(c.match_probability, '') FROM "
-            f"(SELECT *, row_number() OVER () AS n FROM {_scan(records)}) s "
-            f"JOIN (SELECT source, record_id, match_probability FROM {_scan(clusters)}) c "
+            f"(SELECT *, row_number() OVER () AS n FROM {SCAN}) s "
+            f"JOIN (SELECT source, record_id, match_probability FROM {SCAN}) c "
             f"ON c.source = s.source AND c.record_id = s.record_id {where} ORDER BY s.n",
             [str(records), str(clusters)]).fetchall()

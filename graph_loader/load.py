@@ -33,7 +33,7 @@ from graph_loader.batches import BatchCounter, LoadWriteError, run_read, run_wri
 from graph_loader.migrations import apply_migrations
 from graph_loader.prepare import LoadReport, Prepared, prepare
 from graph_loader.runs import claim, fail_run, remove_old_generations, start_run
-from linkage.run import _without_cyclic_gc as without_cyclic_gc
+from linkage.run import without_cyclic_gc
 from linkage.sources_config import load_sources, validate_extracts
 
 console = Console(stderr=True)
@@ -105,7 +105,7 @@ def _summary(report: LoadReport, prepared: Prepared | None = None) -> str:
             f"{report.seconds}s")
 
 
-# Python's cycle collector paused for the whole load (linkage's helper): preparing a large town builds millions of
+# Python's cycle collector paused for the whole load (as linkage does): preparing a large town builds millions of
 # small objects, and the collector kept walking all of them; 100,000 people: prepare 15.6 s -> 9.5 s.
 @without_cyclic_gc
 def load_graph(extracts: Path, linked: Path, sources: Path, settings: Settings, only: list[str] | None = None,

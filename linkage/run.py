@@ -197,8 +197,9 @@ def _review_list(records, predictions, pid_of, best, best_any, refused_pairs, lo
                           kind="stable").reset_index(drop=True)
 
 
-def _without_cyclic_gc(fn):
-    """Run `fn` with Python's cycle collector paused (restored afterwards, also on error).
+def without_cyclic_gc(fn):
+    """Run `fn` with Python's cycle collector paused (restored afterwards, also on error). Used by linkage and by
+    the graph loader (graph_loader/load.py), the two jobs that build millions of small objects.
 
     A 1,000,000-record run holds millions of small objects (record keys, groups, JSON fragments); every few thousand
     new ones the collector walked that whole heap, and the Python-heavy stages (cluster, write) spent about a third of
@@ -216,7 +217,7 @@ def _without_cyclic_gc(fn):
     return wrapper
 
 
-@_without_cyclic_gc
+@without_cyclic_gc
 def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engine: str = "duckdb", *,
                 cluster_threshold: float = CLUSTER_THRESHOLD, predict_threshold: float = PREDICT_THRESHOLD,
                 review_band: tuple[float, float] = REVIEW_BAND, quiet: bool = False, seed: int = 42,

@@ -266,8 +266,9 @@ def holds_digests(keys: Iterable[str], involvements: list[dict], has_phone: list
     return {key: hashlib.sha1("\n".join(sorted(parts.get(key, ()))).encode()).hexdigest()[:20] for key in keys}
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+# One encoder for every part (json.dumps would build a new one per call): the same bytes, which the digests stored
+# by earlier loads depend on.
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
 
 
 def people_rows(by_person: dict[str, list[StandardRecord]]) -> tuple[list[dict], list[dict], list[dict]]:

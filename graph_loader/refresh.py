@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
-from neo4j import Driver, ManagedTransaction, unit_of_work
+from neo4j import Driver, ManagedTransaction, Result, unit_of_work
 from rich.progress import Progress
 
 from cypher import query
@@ -84,6 +84,20 @@ def _canon(value: Any) -> Any:
     return value
 
 
+def _rows(result: Result) -> list[dict]:
+    """A result's rows as dicts. The queries return plain values (no nodes or relationships), so this skips
+    `Record.data()`'s walk over every nested value, which at a million people cost seconds per read."""
+    keys = result.keys()
+    return [dict(zip(keys, record)) for record in result]
+
+
+def _changed(now: dict, props: dict) -> dict:
+    """The properties `SET n += changes` must write to turn `now` (as read from the graph) into `props`: those whose
+    value differs, and None for those to remove (`run` is the generation's, never a record's own)."""
+    return {k: props.get(k) for k in (set(now) | set(props)) - {"run"}
+            if _canon(now.get(k)) != _canon(props.get(k))}
+
+
 class _Steps:
     """Runs the refresh's named queries in batches, timing each step and counting batches for the fault hooks."""
 
@@ -104,7 +118,7 @@ class _Steps:
         @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
         def work(tx: ManagedTransaction, batch: list[Any] | None) -> list[dict]:
             extra = {} if batch is None else {"rows": batch}
-            return [r.data() for r in tx.run(query(name), **extra, **params)]
+            return _rows(tx.run(query(name), **extra, **params))
 
         with self.driver.session(notifications_min_severity="OFF") as session:
             for batch in (chunks(rows, BATCH_SIZE) if rows is not None else [None]):
@@ -121,7 +135,7 @@ class _Steps:
 
         @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
         def work(tx: ManagedTransaction, batch: list[Any]) -> list[dict]:
-            return [r.data() for r in tx.run(query(name), rows=batch, **params)]
+            return _rows(tx.run(query(name), rows=batch, **params))
 
         with self.driver.session(notifications_min_severity="OFF") as session:
             for batch in chunks(rows, BATCH_SIZE):
@@ -211,38 +225,44 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
     run, stage_run, retired = generation, run_id, f"{run_id}:retired"
     counter = BatchCounter(lambda n, step: None)
     steps = _Steps(driver, counter, None)
-    t = time.perf_counter()
-    # The sources' records as the graph holds them, first: with the new linkage's people of the sources, they say
-    # whose linked records the refresh needs (at a million people, reading only those is most of preparing).
-    old = steps.read("refresh/owned_records", sources=sorted(only), run=run)
-    read_owned = time.perf_counter() - t
-    old_people = {r["person_id"] for r in old}
-    old_state = pool.submit(steps.read, "refresh/person_state", sorted(old_people), run=run)
+    # The sources' records as the graph holds them are read while DuckDB reads the new linkage output of the people
+    # who hold a record of the sources now; the people who held one before and no longer do are read after (few).
+    old_records = pool.submit(steps.read, "refresh/owned_records", sources=sorted(only), run=run)
     dates = extract_dates(extracts, cfg)
-    linked_records = read_linked(linked, dates, keep_people=old_people, with_sources=only)
+    linked_records = read_linked(linked, dates, keep_people=set(), with_sources=only)
+    old = old_records.result()
+    old_people = {r["person_id"] for r in old}
+    old_state = pool.submit(steps.read, "refresh/person_state", sorted(old_people), run=run, sources=sorted(only))
+    no_longer = old_people - {r.person_id for r in linked_records.values()}
+    if no_longer:
+        linked_records.update(read_linked(linked, dates, keep_people=no_longer))
     involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report, only=only)
     new_records = {k: linked_records[k] for k in accepted}
     inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
     phones = phone_rows(extracts, cfg, new_records, report, only_sources=only)
     _, has_phone = phone_nodes(phones)
-    report.timings["prepare"] = round(time.perf_counter() - started - read_owned, 2)
+    report.timings["prepare"] = round(time.perf_counter() - started, 2)
 
     with Progress(console=console, transient=True) as progress:
         steps.progress = progress
 
         # 1. Read what the graph holds now (committed state; the claim keeps other loads out meanwhile).
-        t = time.perf_counter() - read_owned
+        t = time.perf_counter()
         old_owner = {r["key"]: r["person_id"] for r in old}
         affected = set(old_owner.values()) | {r.person_id for r in new_records.values()}
         state = _by_key(old_state.result() + steps.read("refresh/person_state", sorted(affected - old_people),
-                                                        run=run), "person_id")
-        graph_other = {k for r in state.values() for k in r["record_keys"] if k.split(":", 1)[0] not in only}
+                                                        run=run, sources=sorted(only)), "person_id")
+        # Other sources' records: those the graph holds on the touched people came with their state; any other
+        # the new linkage gives them is looked up by key (a record it moved from someone else, or one not loaded).
+        other_records = {o[0]: {"key": o[0], "person_id": pid, "eid": o[1], "link": o[2], "link_reasons": o[3],
+                                "match_probability": o[4]}
+                         for pid, now in state.items() for o in now["others"]}
         new_other_by_person: dict[str, list[StandardRecord]] = defaultdict(list)
         for key, rec in linked_records.items():
             if rec.source not in only and rec.person_id in affected:
                 new_other_by_person[rec.person_id].append(rec)
-        candidates = graph_other | {r.key for recs in new_other_by_person.values() for r in recs}
-        other_records = _by_key(steps.read("refresh/record_owners", sorted(candidates), run=run), "key")
+        elsewhere = sorted({r.key for recs in new_other_by_person.values() for r in recs} - set(other_records))
+        other_records.update(_by_key(steps.read("refresh/record_owners", elsewhere, run=run), "key"))
         owners = {k: r["person_id"] for k, r in other_records.items()}
         moved = [k for k, owner in owners.items() if k not in linked_records or linked_records[k].person_id != owner]
         if moved:
@@ -260,14 +280,21 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
         people, lives_at, recorded_all = people_rows(by_person)
         all_records = [rec for recs in by_person.values() for rec in recs]
         wanted_addresses = address_nodes(all_records)
-        touched_addresses = sorted({a["address_id"] for r in state.values() for a in r["lives_at"] if a["current"]}
-                                   | {row["address_id"] for row in lives_at if row["current"]})
+        # The addresses the touched people live at now came with their state; only the others are looked up.
+        addresses = {l[0]: {"id": l[0], "eid": l[1], "line": l[2]} for now in state.values() for l in now["lives_at"]}
         numbers = sorted({ph["number"] for ph in has_phone})
         reads = {name: pool.submit(steps.read, f"refresh/{name}", rows, run=run) for name, rows in (
-            ("address_residents", touched_addresses), ("known_addresses", sorted(wanted_addresses)),
+            ("known_addresses", sorted(set(wanted_addresses) - set(addresses))),
             ("known_practitioners", sorted(p["id"] for p in practitioner_rows)), ("known_phones", numbers),
             ("services", None))}
-        addresses = _by_key(reads["known_addresses"].result(), "id")
+        # Households change only at the addresses someone touched moves into or out of (or stops or starts being
+        # known at): elsewhere the household already holds exactly the people who live there now.
+        current_now = {pid: l[0] for pid, now in state.items() for l in now["lives_at"] if l[3]}
+        current_after = {r["person_id"]: r["address_id"] for r in lives_at if r["current"]}
+        touched_addresses = sorted({aid for pid in affected for aid in (current_now.get(pid), current_after.get(pid))
+                                    if aid is not None and current_now.get(pid) != current_after.get(pid)})
+        reads["address_residents"] = pool.submit(steps.read, "refresh/address_residents", touched_addresses, run=run)
+        addresses.update(_by_key(reads["known_addresses"].result(), "id"))
         practitioners = _by_key(reads["known_practitioners"].result(), "id")
         phone_eid = {r["number"]: r["eid"] for r in reads["known_phones"].result()}
         service_eid = {r["key"]: r["eid"] for r in reads["services"].result()}
@@ -314,9 +341,9 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
             if rec is None or r["person_id"] != rec.person_id or r["props"].get("holds_digest") != digests[rec.key]:
                 continue
             kept.add(rec.key)
-            props = record_row(rec, cfg, digests[rec.key])["props"]
-            if _canon(r["props"]) != _canon(props):
-                record_updates.append({"eid": r["eid"], "props": props})
+            changes = _changed(r["props"], record_row(rec, cfg, digests[rec.key])["props"])
+            if changes:
+                record_updates.append({"eid": r["eid"], "props": changes})
             if r["match_probability"] != rec.match_probability:
                 probability_changes.append({"eid": r["link"], "props": {"match_probability": rec.match_probability}})
         retiring = [r for r in old if r["key"] not in kept]
@@ -354,16 +381,18 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
             now = state.get(row["id"])
             if now is not None and any(_native(now["props"].get(k)) != row[k] for k in PERSON_PROPS):
                 changed_people.append({"eid": now["eid"], "props": {k: row[k] for k in PERSON_PROPS}})
-        new_lives = {(r["person_id"], r["address_id"], r["current"], tuple(r["sources"]), r["last_seen"]): r
-                     for r in lives_at}
-        old_lives = {}
-        for pid, now in state.items():
-            for l in now["lives_at"]:
-                old_lives[(pid, l["address_id"], l["current"], tuple(l["sources"] or ()),
-                           _native(l["last_seen"]))] = l["eid"]
+        # Address history: an entry that stays (same person, same address) is updated in place when its sources, last
+        # seen date or current flag change (a new extract date moves every tenant's "last seen"); the others are
+        # deleted or created.
+        new_lives = {(r["person_id"], r["address_id"]): r for r in lives_at}
+        old_lives = {(pid, l[0]): l for pid, now in state.items() for l in now["lives_at"]}
         gone_people = sorted(affected - set(by_person))
         gone = set(gone_people)
-        lives_delete = [eid for k, eid in old_lives.items() if k not in new_lives and k[0] not in gone]
+        lives_delete = [l[6] for k, l in old_lives.items() if k not in new_lives and k[0] not in gone]
+        lives_update = [{"eid": l[6], "props": changes} for k, r in new_lives.items()
+                        if (l := old_lives.get(k)) is not None and (changes := _changed(
+                            {"current": l[3], "sources": l[4], "last_seen": l[5]},
+                            {"current": r["current"], "sources": r["sources"], "last_seen": r["last_seen"]}))]
         lives_create = [{"person": person_eid[r["person_id"]], "address": address_eid[r["address_id"]],
                          "sources": r["sources"], "last_seen": r["last_seen"], "current": r["current"]}
                         for k, r in new_lives.items() if k not in old_lives]
@@ -431,7 +460,8 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
         report.written["records_replaced"] = steps.switch(tx, "refresh/switch_attach", attach, run=run)
         steps.switch(tx, "refresh/switch_set", changed_people + line_updates + practitioner_updates + other_updates
                      + record_updates)
-        steps.switch(tx, "refresh/switch_set_relationships", probability_updates + probability_changes)
+        steps.switch(tx, "refresh/switch_set_relationships", probability_updates + probability_changes
+                     + lives_update)
         steps.switch(tx, "refresh/switch_delete_relationships", lives_delete + rels_delete)
         steps.switch(tx, "refresh/switch_lives_at", lives_create)
         steps.switch(tx, "refresh/switch_relationships", rels_create)
@@ -466,12 +496,12 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
                 + sum(3 + (1 if inv["practitioner"] else 0) for r in record_rows for inv in r["involvements"])
                 + sum(2 + len(h["members"]) for h in households_create))
     report.written.update({
-        "entities": entities + len(record_updates) + len(probability_changes), "involvements": len(inv_rows),
+        "entities": entities + len(record_updates) + len(probability_changes) + len(lives_update), "involvements": len(inv_rows),
         "records": len(new_records), "records_kept": len(kept), "records_updated_in_place": len(record_updates),
         "records_removed": len(retiring), "people_touched": len(affected),
         "people_changed": len(changed_people), "people_added": len(staged_people), "people_removed": len(gone_people),
         "other_records_rescored": len(other_updates) + len(probability_updates),
-        "lives_at_changed": len(lives_delete) + len(lives_create), "households_rebuilt": len(households_create),
+        "lives_at_changed": len(lives_delete) + len(lives_update) + len(lives_create), "households_rebuilt": len(households_create),
         "relationships_changed": len(rels_delete) + len(rels_create)})
     report.timings.update({f"step_{k}": round(v, 2) for k, v in steps.seconds.items()})
     report.seconds = round(time.perf_counter() - started, 1)

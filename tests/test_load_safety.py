@@ -393,6 +393,7 @@ def test_refreshing_one_source_gives_the_graph_a_full_load_of_the_same_input_giv
     assert set(report.counts) == {"housing_tenancy", "housing_asb", "contact_numbers"}
     refreshed = _without_probabilities(digest_rows(_driver(neo4j)))
     refreshed_counts = generation_counts(_driver(neo4j))
+    refreshed_dates = _dated_rows(neo4j)
     assert any(r["name"] == "Zebedee Quartermaine" for r in refreshed)
     assert _load_run(neo4j, report.run_id)["status"] == "complete"
     # Both ways a record is refreshed are in play below: unchanged ones kept, changed or new ones replaced.
@@ -401,6 +402,49 @@ def test_refreshing_one_source_gives_the_graph_a_full_load_of_the_same_input_giv
     _load(neo4j, new_town)
     assert generation_counts(_driver(neo4j)) == refreshed_counts
     assert _without_probabilities(digest_rows(_driver(neo4j))) == refreshed
+    assert _dated_rows(neo4j) == refreshed_dates
+
+
+def _dated_rows(settings) -> list[tuple]:
+    """What the content digest leaves out and a later extract changes: every address history entry with its sources,
+    last seen date and current flag, every record's extract date, and every household's members."""
+    rows = _driver(settings).execute_query(
+        "MATCH (g:Published {id: 'graph'}) MATCH (p:Person {run: g.run}) "
+        "RETURN p.id AS id, apoc.coll.sort([(p)-[l:LIVES_AT]->(a:Address) | a.id + '|' + toString(l.current) + '|' "
+        "+ apoc.text.join(l.sources, ',') + '|' + toString(l.last_seen)]) AS lives, "
+        "apoc.coll.sort([(p)-[:HAS_RECORD]->(r:SourceRecord) | r.key + '|' + toString(r.extracted_at) + '|' "
+        "+ r.holds_digest]) AS records, "
+        "apoc.coll.sort([(p)-[:MEMBER_OF]->(h:Household)<-[:MEMBER_OF]-(m:Person) | h.id + '|' + m.id]) AS housemates "
+        "ORDER BY id").records
+    return [tuple(r.values()) for r in rows]
+
+
+def test_a_later_extract_refreshed_gives_the_dates_and_households_a_full_load_gives(neo4j, small_town, tmp_path):
+    # The realistic daily refresh: the same rows, extracted two weeks later. Every housing record's extract date and
+    # every tenant's "last seen" move on (address history entries updated in place), and where that breaks a tie
+    # the tenant's current address and household change.
+    import json
+    from datetime import date, timedelta
+
+    from graph_loader.inspect import digest_rows, generation_counts
+
+    _load(neo4j, small_town)
+    extracts, linked = _copy_town(small_town, tmp_path / "later")
+    shutil.copytree(small_town[1], linked)  # the same linkage output: only the extract date moved
+    manifest = json.loads((extracts / "manifest.json").read_text())
+    for name in ("housing_tenancy", "housing_asb"):
+        for field in ("extracted_at", "coverage_to"):
+            manifest["sources"][name][field] = (date.fromisoformat(manifest["sources"][name][field])
+                                                + timedelta(days=14)).isoformat()
+    (extracts / "manifest.json").write_text(json.dumps(manifest))
+    before = _dated_rows(neo4j)
+    report = _load(neo4j, (extracts, linked), only=["housing_tenancy", "housing_asb"])
+    assert report.written["records_updated_in_place"] > 0 and report.written["lives_at_changed"] > 0
+    refreshed = (_dated_rows(neo4j), digest_rows(_driver(neo4j)), generation_counts(_driver(neo4j)))
+    assert refreshed[0] != before
+
+    _load(neo4j, (extracts, linked))
+    assert (_dated_rows(neo4j), digest_rows(_driver(neo4j)), generation_counts(_driver(neo4j))) == refreshed
 
 
 def test_refreshing_family_relationships_gives_the_graph_a_full_load_gives(neo4j, small_town, tmp_path):

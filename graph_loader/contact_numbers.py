@@ -31,10 +31,9 @@ def phone_rows(extracts: Path, cfg: "SourcesConfig", records: dict[str, Standard
         return []
     rows = []
     first_row: dict[tuple[str, str], int] = {}
-    for row_number, row in read_rows(extracts / spec.file, spec.required_columns()):
+    where = (spec.source, only_sources) if only_sources is not None else None
+    for row_number, row in read_rows(extracts / spec.file, spec.required_columns(), where=where):
         source = row[spec.source].strip()
-        if only_sources is not None and source not in only_sources:
-            continue
         report.seen(COUNTS_SOURCE)
         key = record_key(source, row[spec.record_id].strip())
         label = f"{source}:{row[spec.record_id].strip()}"

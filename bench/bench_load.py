@@ -4,6 +4,8 @@
         [--extracts DIR --linked DIR]   reuse a generated and linked town instead of making one
         [--heap 4g --pagecache 4g]      the private Neo4j's memory (defaults: FC_NEO4J_HEAP / FC_NEO4J_PAGECACHE)
         [--skip-bulk] [--skip-reload] [--refreshes N] [--next-extract-days 7] [--skip-replace-all]
+        [--reuse] [--realistic N]           refresh a database an earlier run left in the work folder
+
 
 Runs a private Neo4j under the work folder (its own port) and stops it at the end. Prints one JSON object:
 
@@ -17,6 +19,14 @@ Runs a private Neo4j under the work folder (its own port) and stops it at the en
   every tenant's address "last seen" change, and date-relative rules re-evaluate (the realistic daily case);
 - bulk: `--bulk` (prepare, CSV writing, neo4j-admin import, Neo4j restart, index build);
 - ratio transactional/bulk.
+
+Every refresh also reports the CPU seconds of the loading process and of the Neo4j server it took (on the shared
+2-core machine they hold still where wall time does not) and the load average before and after it.
+
+`--reuse` keeps the database an earlier run of the same --work and --people left (the first full load at a million
+people takes about 9 minutes) and only refreshes it: use `--refreshes 0` and a --next-extract-days larger than any
+earlier run's, so that each realistic refresh really moves the extract date on; `--realistic N` runs N of them in a
+row, each a further --next-extract-days later.
 """
 from __future__ import annotations
 
@@ -46,6 +56,31 @@ def _rates(seconds: float, nodes: int, rels: int) -> dict:
             "entities_per_second": round((nodes + rels) / seconds) if seconds else None}
 
 
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _full_load(args, out: dict, extracts: Path, linked: Path, settings) -> dict:
+    """The transactional first load into an empty database; returns the published generation's counts."""
+    from family_context.neo4j_client import get_driver
+    from graph_loader.inspect import generation_counts
+    from graph_loader.load import load_graph
+
+    t = time.perf_counter()
+    report = load_graph(extracts, linked, SOURCES, settings)
+    seconds = time.perf_counter() - t
+    counts = generation_counts(get_driver(settings))
+    nodes, rels = _totals(counts)
+    out["graph"] = counts
+    out["transactional"] = {**_rates(seconds, nodes, rels), "timings": report.timings,
+                            "write_entities_per_second": round((nodes + rels) / report.timings["write"]),
+                            # rows of concurrent transactions that failed (deadlocked) and were written again alone
+                            "rows_retried_alone": {k: v for k, v in report.written.items()
+                                                   if k.endswith("_retried_alone")}}
+    return counts
+
+
 def main() -> int:
     with contextlib.redirect_stdout(sys.stderr):  # Neo4j's start/stop messages; stdout carries only the JSON
         out = run()
@@ -69,16 +104,21 @@ def run() -> dict:
                     help="then refresh housing from a copy of the extracts dated this many days later (0: skip)")
     ap.add_argument("--skip-replace-all", action="store_true",
                     help="of the later extracts, refresh only keeping unchanged records (the default mode)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="refresh the database a previous run left in --work instead of loading a new one")
+    ap.add_argument("--realistic", type=int, default=1, help="realistic refreshes in a row (keeping unchanged)")
     args = ap.parse_args()
     os.environ["FC_LOAD_GRACE_SECONDS"] = "0"
 
     from family_context import neo4j_server
+    from bench.cpu import cpu_seconds
     from family_context.neo4j_client import get_driver
     from family_context.settings import Settings
     from graph_loader import runs
     from graph_loader.batches import BATCH_SIZE
     from graph_loader.inspect import generation_counts
     from graph_loader.load import load_graph
+    from graph_loader.runs import published_run
 
     runs.GRACE_SECONDS = 0.0
     out: dict = {"people": args.people, "seed": args.seed, "batch_size": BATCH_SIZE, "heap": args.heap,
@@ -99,24 +139,36 @@ def run() -> dict:
         out["link_seconds"] = round(time.perf_counter() - t, 1)
 
     var = args.work / f"neo4j-{args.people}"
-    shutil.rmtree(var, ignore_errors=True)
+    if not args.reuse:
+        shutil.rmtree(var, ignore_errors=True)
     settings = Settings(var_dir=var, neo4j_bolt_port=neo4j_server.free_port(), neo4j_heap=args.heap,
                         neo4j_pagecache=args.pagecache)
     if neo4j_server.start(settings, timeout=300) != 0:
         return {"error": "Neo4j did not start"}
+
+    def timed_refresh(extracts_dir: Path) -> tuple[object, dict]:
+        """One housing refresh: its report, and its wall and CPU seconds (this process, the Neo4j server)."""
+        server = neo4j_server.server_pid(settings)
+        before = (time.perf_counter(), _own_cpu(), cpu_seconds(server) if server else 0.0, os.getloadavg())
+        report = load_graph(extracts_dir, linked, SOURCES, settings, only=["housing_tenancy", "housing_asb"])
+        seconds = time.perf_counter() - before[0]
+        return report, {"seconds": round(seconds, 1), "timings": report.timings,
+                        "cpu_seconds": {"loader": round(_own_cpu() - before[1], 1),
+                                        "neo4j": round((cpu_seconds(server) if server else 0.0) - before[2], 1)},
+                        "entities_written": report.written.get("entities"),
+                        "entities_per_second": round(report.written.get("entities", 0) / seconds),
+                        "written": report.written, "load_average_before": before[3], "load_average": os.getloadavg()}
+
     try:
-        t = time.perf_counter()
-        report = load_graph(extracts, linked, SOURCES, settings)
-        seconds = time.perf_counter() - t
-        counts = generation_counts(get_driver(settings))
-        nodes, rels = _totals(counts)
-        out["graph"] = counts
-        out["transactional"] = {**_rates(seconds, nodes, rels), "timings": report.timings,
-                                "write_entities_per_second": round((nodes + rels) / report.timings["write"]),
-                                # rows of concurrent transactions that failed (deadlocked) and were written again alone
-                                "rows_retried_alone": {k: v for k, v in report.written.items()
-                                                       if k.endswith("_retried_alone")}}
+        if args.reuse and published_run(get_driver(settings)) is not None:
+            counts = generation_counts(get_driver(settings))
+            out["graph"] = counts
+            out["reused"] = str(var)
+            args.skip_reload = True
+        else:
+            counts = _full_load(args, out, extracts, linked, settings)
         if not args.skip_reload:
+            nodes, rels = _totals(counts)
             t = time.perf_counter()
             report = load_graph(extracts, linked, SOURCES, settings)
             seconds = time.perf_counter() - t
@@ -124,43 +176,37 @@ def run() -> dict:
                              "published_after_seconds": report.timings["publish"]}
         refreshes = []
         for _ in range(args.refreshes):
-            t = time.perf_counter()
-            report = load_graph(extracts, linked, SOURCES, settings, only=["housing_tenancy", "housing_asb"])
-            seconds = time.perf_counter() - t
-            refreshes.append({"seconds": round(seconds, 1), "timings": report.timings,
-                              "entities_written": report.written.get("entities"),
-                              "entities_per_second": round(report.written.get("entities", 0) / seconds),
-                              "rows": {k: vars(v) for k, v in report.counts.items()},
-                              "written": report.written, "load_average": os.getloadavg(),
+            report, figures = timed_refresh(extracts)
+            refreshes.append({**figures, "rows": {k: vars(v) for k, v in report.counts.items()},
                               # the same input refreshed: the published graph must hold the same counts
                               "same_counts_after": generation_counts(get_driver(settings)) == counts})
-        out["refresh_housing"] = refreshes[0] if len(refreshes) == 1 else refreshes
+        if refreshes:
+            out["refresh_housing"] = refreshes[0] if len(refreshes) == 1 else refreshes
         from graph_loader import refresh as refresh_module
 
-        for keep in (((True,) if args.skip_replace_all else (False, True)) if args.next_extract_days else ()):
-            # Next week's extract, then the week after: first replacing every record, then keeping unchanged ones.
-            days = args.next_extract_days * (2 if keep else 1)
+        # Next week's extract replacing every record, then the week after (and after) keeping unchanged ones.
+        modes = ([] if args.skip_replace_all else [(False, 1)]) + [(True, 2 + i) for i in range(args.realistic)]
+        for keep, weeks in (modes if args.next_extract_days else ()):
+            days = args.next_extract_days * weeks
             refresh_module.KEEP_UNCHANGED = keep
             # Next week's housing extract: same rows, a later extract date. Every tenant's address is then "last
             # seen" later and date-relative rules re-evaluate, so the switch rewrites address history for every
             # person the source touches: the realistic case, unlike the same input twice.
             later = args.work / "next-extract"
             shutil.rmtree(later, ignore_errors=True)
-            shutil.copytree(extracts, later)
+            shutil.copytree(extracts, later, copy_function=os.link)  # hard links: only the manifest is rewritten
             manifest = json.loads((later / "manifest.json").read_text())
             for name in ("housing_tenancy", "housing_asb"):
                 info = manifest["sources"][name]
                 for field in ("extracted_at", "coverage_to"):
                     info[field] = (date.fromisoformat(info[field]) + timedelta(days=days)).isoformat()
+            (later / "manifest.json").unlink()  # a new file, not written through the link into the original
             (later / "manifest.json").write_text(json.dumps(manifest, indent=2))
-            t = time.perf_counter()
-            report = load_graph(later, linked, SOURCES, settings, only=["housing_tenancy", "housing_asb"])
-            seconds = time.perf_counter() - t
-            out["refresh_housing_next_extract" + ("_keeping_unchanged" if keep else "_replacing_all")] = {
-                "days_later": days, "seconds": round(seconds, 1), "timings": report.timings,
-                "entities_written": report.written.get("entities"),
-                "entities_per_second": round(report.written.get("entities", 0) / seconds),
-                "written": report.written, "load_average": os.getloadavg()}
+            report, figures = timed_refresh(later)
+            name = "refresh_housing_next_extract" + ("_keeping_unchanged" if keep else "_replacing_all")
+            if name in out:
+                name += f"_{days}_days"
+            out[name] = {"days_later": days, **figures}
         if not args.skip_bulk:
             t = time.perf_counter()
             report = load_graph(extracts, linked, SOURCES, settings, bulk=True)
@@ -170,6 +216,9 @@ def run() -> dict:
                            "same_counts_as_transactional": bulk_counts == counts}
             out["transactional_over_bulk"] = round(out["transactional"]["seconds"] / out["bulk"]["seconds"], 2)
     except Exception as exc:  # keep the figures measured so far
+        import traceback
+
+        traceback.print_exc()
         out["error"] = f"{type(exc).__name__}: {str(exc)[:500]}"
     finally:
         neo4j_server.stop(settings)

@@ -57,6 +57,12 @@ class Settings:
     def production(self) -> bool:
         return self.mode == "production"
 
+    def __post_init__(self) -> None:
+        # Absolute folders: neo4j-admin and the server run with the Neo4j home as their working directory, so a
+        # relative FC_VAR_DIR (or a benchmark's --work folder) would point somewhere else for them.
+        object.__setattr__(self, "var_dir", Path(self.var_dir).absolute())
+        object.__setattr__(self, "cache_dir", Path(self.cache_dir).absolute())
+
     @property
     def neo4j_uri(self) -> str:
         return os.environ.get("FC_NEO4J_URI", f"bolt://127.0.0.1:{self.neo4j_bolt_port}")

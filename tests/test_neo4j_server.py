@@ -189,3 +189,12 @@ def test_running_neo4j_helper_starts_and_always_stops(var_dir):
             raise KeyError("the body fails: the server is stopped all the same")
     assert _jvms_for(home) == []
     assert not _port_open(port)
+
+
+def test_a_relative_var_folder_is_made_absolute(monkeypatch, tmp_path):
+    # neo4j-admin and the server run with the Neo4j home as their working directory: a relative FC_VAR_DIR (a
+    # benchmark's --work folder) once made the bulk import look for its CSV files under the home a second time.
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(var_dir=Path("work") / "var", cache_dir=Path("cache"))
+    assert settings.neo4j_home == tmp_path / "work" / "var" / "neo4j"
+    assert settings.cache_dir == tmp_path / "cache"

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -68,15 +69,14 @@ class RefreshError(RuntimeError):
     """The refresh cannot be applied consistently; the message says why and what to do."""
 
 
-def _native(value: Any) -> Any:
-    """Neo4j's temporal values as Python's, so graph and prepared rows compare equal when they are."""
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def _canon(value: Any) -> Any:
     """A hashable, order-free form of a record's content (graph side or prepared side) for comparing the two; absent
-    and null properties are the same thing, as `SET n = map` stores no nulls."""
-    value = _native(value)
+    and null properties are the same thing, as `SET n = map` stores no nulls. Dates compare as ISO text: the reads
+    return them so (`toString`), which spares the driver a date object each."""
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, dict):
         return tuple(sorted((k, _canon(v)) for k, v in value.items() if v is not None and k != "run"))
     if isinstance(value, (list, tuple)):
@@ -94,8 +94,12 @@ def _rows(result: Result) -> list[dict]:
 def _changed(now: dict, props: dict) -> dict:
     """The properties `SET n += changes` must write to turn `now` (as read from the graph) into `props`: those whose
     value differs, and None for those to remove (`run` is the generation's, never a record's own)."""
-    return {k: props.get(k) for k in (set(now) | set(props)) - {"run"}
-            if _canon(now.get(k)) != _canon(props.get(k))}
+    changes = {}
+    for k in now.keys() | props.keys():
+        a, b = now.get(k), props.get(k)
+        if k != "run" and not (a is b or (type(a) is type(b) is str and a == b)) and _canon(a) != _canon(b):
+            changes[k] = b
+    return changes
 
 
 class _Steps:
@@ -110,15 +114,17 @@ class _Steps:
     def _timed(self, name: str, started: float) -> None:
         self.seconds[name.split("/")[-1]] += time.perf_counter() - started
 
-    def read(self, name: str, rows: list[Any] | None = None, **params: Any) -> list[dict]:
-        """Committed state, one read transaction per batch of `rows` (or one for the whole query)."""
+    def read(self, name: str, rows: list[Any] | None = None, collected: bool = False, **params: Any) -> list[dict]:
+        """Committed state, one read transaction per batch of `rows` (or one for the whole query). `collected`: the
+        query returns each batch's rows as one list, `batch` (far less work for the driver than a row each)."""
         started = time.perf_counter()
         out: list[dict] = []
 
         @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
         def work(tx: ManagedTransaction, batch: list[Any] | None) -> list[dict]:
             extra = {} if batch is None else {"rows": batch}
-            return _rows(tx.run(query(name), **extra, **params))
+            got = _rows(tx.run(query(name), **extra, **params))
+            return [row for r in got for row in r["batch"]] if collected else got
 
         with self.driver.session(notifications_min_severity="OFF") as session:
             for batch in (chunks(rows, BATCH_SIZE) if rows is not None else [None]):
@@ -227,12 +233,14 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
     steps = _Steps(driver, counter, None)
     # The sources' records as the graph holds them are read while DuckDB reads the new linkage output of the people
     # who hold a record of the sources now; the people who held one before and no longer do are read after (few).
-    old_records = pool.submit(steps.read, "refresh/owned_records", sources=sorted(only), run=run)
+    old_records = pool.submit(lambda: steps.read("refresh/owned_records", steps.read(
+        "refresh/owned_record_ids", sources=sorted(only), run=run)[0]["ids"], collected=True, run=run))
     dates = extract_dates(extracts, cfg)
     linked_records = read_linked(linked, dates, keep_people=set(), with_sources=only)
     old = old_records.result()
     old_people = {r["person_id"] for r in old}
-    old_state = pool.submit(steps.read, "refresh/person_state", sorted(old_people), run=run, sources=sorted(only))
+    old_state = pool.submit(steps.read, "refresh/person_state", sorted(old_people), collected=True, run=run,
+                            sources=sorted(only))
     no_longer = old_people - {r.person_id for r in linked_records.values()}
     if no_longer:
         linked_records.update(read_linked(linked, dates, keep_people=no_longer))
@@ -251,7 +259,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
         old_owner = {r["key"]: r["person_id"] for r in old}
         affected = set(old_owner.values()) | {r.person_id for r in new_records.values()}
         state = _by_key(old_state.result() + steps.read("refresh/person_state", sorted(affected - old_people),
-                                                        run=run, sources=sorted(only)), "person_id")
+                                                        collected=True, run=run, sources=sorted(only)), "person_id")
         # Other sources' records: those the graph holds on the touched people came with their state; any other
         # the new linkage gives them is looked up by key (a record it moved from someone else, or one not loaded).
         other_records = {o[0]: {"key": o[0], "person_id": pid, "eid": o[1], "link": o[2], "link_reasons": o[3],
@@ -282,7 +290,29 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
         wanted_addresses = address_nodes(all_records)
         # The addresses the touched people live at now came with their state; only the others are looked up.
         addresses = {l[0]: {"id": l[0], "eid": l[1], "line": l[2]} for now in state.values() for l in now["lives_at"]}
-        numbers = sorted({ph["number"] for ph in has_phone})
+        # Records that come out with the same person, involvements, phones and addresses are kept and updated in
+        # place (a new extract date, a corrected name); only the others are replaced by staged copies.
+        # What a record holds (involvements, phones, addresses) is compared by the digest every load stores on it
+        # (prepare.holds_digests), not by reading it all back: a record written before digests existed is replaced.
+        digests = holds_digests(new_records, inv_rows, has_phone, recorded_all)
+        record_updates, probability_changes, kept = [], [], set()
+        for r in (old if KEEP_UNCHANGED else []):
+            rec = new_records.get(r["key"])
+            if rec is None or r["person_id"] != rec.person_id or r["props"].get("holds_digest") != digests[rec.key]:
+                continue
+            kept.add(rec.key)
+            changes = _changed(r["props"], record_row(rec, cfg, digests[rec.key])["props"])
+            if changes:
+                record_updates.append({"eid": r["eid"], "props": changes})
+            if r["match_probability"] != rec.match_probability:
+                probability_changes.append({"eid": r["link"], "props": {"match_probability": rec.match_probability}})
+        retiring = [r for r in old if r["key"] not in kept]
+        # What only the retiring records point at may be orphaned once they go (deleted after the switch).
+        retiring_links = pool.submit(steps.read, "refresh/record_links", [r["eid"] for r in retiring])
+        replaced = sorted((rec for key, rec in new_records.items() if key not in kept), key=lambda r: r.key)
+        # Only replaced records are staged: only their phone numbers need a node (kept ones hold theirs already).
+        numbers = sorted({ph["number"] for ph in has_phone if ph["record_key"] not in kept})
+
         reads = {name: pool.submit(steps.read, f"refresh/{name}", rows, run=run) for name, rows in (
             ("known_addresses", sorted(set(wanted_addresses) - set(addresses))),
             ("known_practitioners", sorted(p["id"] for p in practitioner_rows)), ("known_phones", numbers),
@@ -330,41 +360,23 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
             stage=stage_run)}
         phone_eid.update(staged_phones)
 
-        # Records that come out with the same person, involvements, phones and addresses are kept and updated in
-        # place (a new extract date, a corrected name); only the others are replaced by staged copies.
-        # What a record holds (involvements, phones, addresses) is compared by the digest every load stores on it
-        # (prepare.holds_digests), not by reading it all back: a record written before digests existed is replaced.
-        digests = holds_digests(new_records, inv_rows, has_phone, recorded_all)
-        record_updates, probability_changes, kept = [], [], set()
-        for r in (old if KEEP_UNCHANGED else []):
-            rec = new_records.get(r["key"])
-            if rec is None or r["person_id"] != rec.person_id or r["props"].get("holds_digest") != digests[rec.key]:
-                continue
-            kept.add(rec.key)
-            changes = _changed(r["props"], record_row(rec, cfg, digests[rec.key])["props"])
-            if changes:
-                record_updates.append({"eid": r["eid"], "props": changes})
-            if r["match_probability"] != rec.match_probability:
-                probability_changes.append({"eid": r["link"], "props": {"match_probability": rec.match_probability}})
-        retiring = [r for r in old if r["key"] not in kept]
-        # What only the retiring records point at may be orphaned once they go (deleted after the switch).
-        retiring_links = steps.read("refresh/record_links", [r["eid"] for r in retiring])
-
+        staging = {rec.key for rec in replaced}
         addresses_of: dict[str, list[str]] = defaultdict(list)
         for r in recorded_all:
-            if r["record_key"] in new_records:
+            if r["record_key"] in staging:
                 addresses_of[r["record_key"]].append(address_eid[r["address_id"]])
         involvements_of: dict[str, list[dict]] = defaultdict(list)
         for inv in inv_rows:
-            involvements_of[inv["record_key"]].append({
-                "service": service_eid[inv["service_key"]], "props": inv["props"],
-                "practitioner": practitioner_eid.get(inv["practitioner_id"]) if inv["practitioner_id"] else None})
+            if inv["record_key"] in staging:
+                involvements_of[inv["record_key"]].append({
+                    "service": service_eid[inv["service_key"]], "props": inv["props"],
+                    "practitioner": practitioner_eid.get(inv["practitioner_id"]) if inv["practitioner_id"] else None})
         phones_of: dict[str, list[dict]] = defaultdict(list)
         for ph in has_phone:
-            phones_of[ph["record_key"]].append({"phone": phone_eid[ph["number"]], "type": ph["type"],
-                                                "updated_at": ph["updated_at"]})
+            if ph["record_key"] in staging:
+                phones_of[ph["record_key"]].append({"phone": phone_eid[ph["number"]], "type": ph["type"],
+                                                    "updated_at": ph["updated_at"]})
         record_rows = []
-        replaced = sorted((rec for key, rec in new_records.items() if key not in kept), key=lambda r: r.key)
         for rec in replaced:
             row = record_row(rec, cfg, digests[rec.key])
             record_rows.append({"props": row["props"], "addresses": addresses_of.get(rec.key, []),
@@ -379,7 +391,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
         changed_people = []
         for row in people:
             now = state.get(row["id"])
-            if now is not None and any(_native(now["props"].get(k)) != row[k] for k in PERSON_PROPS):
+            if now is not None and any(_canon(now["props"].get(k)) != _canon(row[k]) for k in PERSON_PROPS):
                 changed_people.append({"eid": now["eid"], "props": {k: row[k] for k in PERSON_PROPS}})
         # Address history: an entry that stays (same person, same address) is updated in place when its sources, last
         # seen date or current flag change (a new extract date moves every tenant's "last seen"); the others are
@@ -484,9 +496,9 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
     t = time.perf_counter()
     run_auto(driver, "load/remove_generation", run=retired, batch=REMOVE_BATCH)
     run_write(driver, "refresh/delete_orphans", run=run,
-              numbers=sorted({n for r in retiring_links for n in r["numbers"]}),
-              practitioners=sorted({p for r in retiring_links for p in r["practitioners"]}),
-              addresses=sorted({a for r in retiring_links for a in r["addresses"]}))
+              numbers=sorted({n for r in retiring_links.result() for n in r["numbers"]}),
+              practitioners=sorted({p for r in retiring_links.result() for p in r["practitioners"]}),
+              addresses=sorted({a for r in retiring_links.result() for a in r["addresses"]}))
     run_write(driver, "load/run_removed", run=run_id)
     report.timings["remove_retired"] = round(time.perf_counter() - t, 2)
 

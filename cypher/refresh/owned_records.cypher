@@ -1,9 +1,11 @@
-// The records the refreshed sources own in the published generation: their owner, their node and link (the switch
-// finds them by element id, never by an index the switch itself is changing) and their properties, among them
-// `holds_digest`, the digest of what the record holds (involvements, phones, addresses): a record that comes out
-// with the same owner and digest is updated in place, not replaced, without walking what it points at.
-UNWIND $sources AS source
-MATCH (r:SourceRecord {run: $run, source: source})
+// The records the refreshed sources own in the published generation, by element id, batch by batch: their owner,
+// their node and link (the switch finds them by element id, never by an index the switch itself is changing) and
+// their properties (dates as ISO text), among them `holds_digest`, the digest of what the record holds
+// (involvements, phones, addresses): a record that comes out with the same owner and digest is updated in place,
+// not replaced, without walking what it points at. One row per batch: a row per record cost the driver more than
+// the records (refresh/owned_record_ids lists them first).
+UNWIND $rows AS eid
+MATCH (r:SourceRecord) WHERE elementId(r) = eid
 MATCH (p:Person {run: $run})-[h:HAS_RECORD]->(r)
-RETURN r.key AS key, p.id AS person_id, elementId(r) AS eid, elementId(h) AS link,
-       h.match_probability AS match_probability, properties(r) AS props
+RETURN collect({key: r.key, person_id: p.id, eid: eid, link: elementId(h), match_probability: h.match_probability,
+                props: r {.*, dob: toString(r.dob), extracted_at: toString(r.extracted_at)}}) AS batch

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -73,21 +73,28 @@ def address_id(line: str, postcode: str) -> str:
     return "A-" + hashlib.sha1(canonical.encode()).hexdigest()[:12]
 
 
+_PRIORITY = {source: rank for rank, source in enumerate(SOURCE_PRIORITY)}
+
+
 def _priority(source: str) -> int:
-    return SOURCE_PRIORITY.index(source) if source in SOURCE_PRIORITY else len(SOURCE_PRIORITY)
+    return _PRIORITY.get(source, len(SOURCE_PRIORITY))
 
 
 def _consensus(values: Iterable[tuple[str, object]]) -> object:
     """The most common non-blank value; ties broken by source priority."""
-    counted: Counter[object] = Counter()
+    counted: dict[object, int] = {}
     best_source: dict[object, int] = {}
     for source, value in values:
-        if value in (None, ""):
+        if value is None or value == "":
             continue
-        counted[value] += 1
-        best_source[value] = min(best_source.get(value, 99), _priority(source))
+        counted[value] = counted.get(value, 0) + 1
+        rank = _priority(source)
+        if rank < best_source.get(value, 99):
+            best_source[value] = rank
     if not counted:
         return None
+    if len(counted) == 1:
+        return next(iter(counted))
     return max(counted, key=lambda v: (counted[v], -best_source[v]))
 
 

@@ -124,15 +124,17 @@ def extract_dates(extracts: Path, cfg: SourcesConfig) -> dict[str, dict[str, dat
 
 
 def read_linked(linked: Path, dates: dict[str, dict[str, date | None]], keep_people: set[str] | None = None,
-                with_sources: set[str] | None = None) -> dict[str, StandardRecord]:
+                with_sources: set[str] | None = None, reasons: dict[str, str] | None = None) -> dict[str, StandardRecord]:
     """Every linked record; or, for a one-source refresh, only the records of `keep_people` and of the people who hold
-    a record of `with_sources` (DuckDB skips the other rows before they reach Python: graph_loader/linked_reader.py)."""
+    a record of `with_sources` (DuckDB skips the other rows before they reach Python: graph_loader/linked_reader.py).
+    `reasons`: their link reasons, when the caller has read them already (source_people_link_reasons)."""
     people = None if keep_people is None and with_sources is None else set(keep_people or ())
     if people is not None and with_sources:
         people |= people_with_sources(linked / "clusters.csv", with_sources)
     records = {}
     today = date.today()
-    reasons = read_link_reasons(linked, people)
+    if reasons is None:
+        reasons = read_link_reasons(linked, people)
     extracted = {source: info.get("extracted_at") or today for source, info in dates.items()}
     for source, record_id, person_id, first, last, dob, sex, address, postcode, probability in \
             linked_record_rows(linked, people):
@@ -146,6 +148,13 @@ def read_linked(linked: Path, dates: dict[str, dict[str, date | None]], keep_peo
             link_reasons=reasons.get(key),
         )
     return records
+
+
+def source_people_link_reasons(linked: Path, sources: list[str]) -> dict[str, str]:
+    """The link reasons of every record of the people who hold a record of `sources`: what read_linked(...,
+    with_sources=sources) would read. A one-source refresh runs it in a process of its own, on the other core, while
+    it prepares everything else (it is a third of the preparing at a million people)."""
+    return read_link_reasons(linked, people_with_sources(linked / "clusters.csv", set(sources)))
 
 
 def impossible_dates(inv: Involvement, extracted_at: date) -> str | None:

@@ -30,11 +30,13 @@ two people, say) it refuses and asks for a full load, which is the only way to m
 """
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
 import time
 from datetime import date
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -51,7 +53,7 @@ from graph_loader.people import StandardRecord
 from graph_loader.practitioners import read_directory
 from graph_loader.prepare import (LoadReport, address_nodes, extract_dates, holds_digests, involvement_rows,
                                   people_rows, phone_nodes, read_linked, record_row, source_extract_rows,
-                                  source_rows)
+                                  source_people_link_reasons, source_rows)
 from graph_loader.relationships import RELATIONSHIP_SOURCE, relationship_rows
 from graph_loader.runs import REMOVE_BATCH, claim, fail_run, published_run, remove_refresh_leftovers, start_run
 from linkage.sources_config import load_sources, validate_extracts
@@ -221,22 +223,29 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     # Reads that do not depend on each other run side by side, and the touched people's state is read while Python
     # prepares the new rows: Neo4j answers on one core while Python works on the other. Leaving the block waits for
     # every read still running, also on error.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool:
-        return _refresh_reading_with(pool, driver, extracts, linked, cfg, only, generation, run_id, started)
+    # The link reasons of the touched people's records (a third of preparing, in Python) are read in a process of
+    # its own, on the other core, meanwhile (prepare.source_people_link_reasons).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
+            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=gc.disable) as helper:
+        return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id, started)
 
 
-def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Path, linked: Path, cfg,
-                          only: set[str], generation: str, run_id: str, started: float) -> LoadReport:
+def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor, driver: Driver, extracts: Path,
+                          linked: Path, cfg, only: set[str], generation: str, run_id: str,
+                          started: float) -> LoadReport:
     report = LoadReport(run_id=run_id, kind="refresh")
     run, stage_run, retired = generation, run_id, f"{run_id}:retired"
     counter = BatchCounter(lambda n, step: None)
     steps = _Steps(driver, counter, None)
     # The sources' records as the graph holds them are read while DuckDB reads the new linkage output of the people
     # who hold a record of the sources now; the people who held one before and no longer do are read after (few).
+    reasons = helper.submit(source_people_link_reasons, linked, sorted(only))
     old_records = pool.submit(lambda: steps.read("refresh/owned_records", steps.read(
         "refresh/owned_record_ids", sources=sorted(only), run=run)[0]["ids"], collected=True, run=run))
     dates = extract_dates(extracts, cfg)
-    linked_records = read_linked(linked, dates, keep_people=set(), with_sources=only)
+    linked_records = read_linked(linked, dates, keep_people=set(), with_sources=only, reasons={})
+    holders = list(linked_records.values())  # their link reasons come from the helper process
     old = old_records.result()
     old_people = {r["person_id"] for r in old}
     old_state = pool.submit(steps.read, "refresh/person_state", sorted(old_people), collected=True, run=run,
@@ -249,6 +258,12 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, driver: Driver, extracts: Pa
     inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
     phones = phone_rows(extracts, cfg, new_records, report, only_sources=only)
     _, has_phone = phone_nodes(phones)
+    try:
+        got = reasons.result()
+    except Exception:  # the helper process could not run: read them here
+        got = source_people_link_reasons(linked, sorted(only))
+    for rec in holders:
+        rec.link_reasons = got.get(rec.key)
     report.timings["prepare"] = round(time.perf_counter() - started, 2)
 
     with Progress(console=console, transient=True) as progress:

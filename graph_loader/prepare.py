@@ -124,7 +124,8 @@ def extract_dates(extracts: Path, cfg: SourcesConfig) -> dict[str, dict[str, dat
 
 
 def read_linked(linked: Path, dates: dict[str, dict[str, date | None]], keep_people: set[str] | None = None,
-                with_sources: set[str] | None = None, reasons: dict[str, str] | None = None) -> dict[str, StandardRecord]:
+                with_sources: set[str] | None = None,
+                reasons: dict[str, str] | None = None) -> dict[str, StandardRecord]:
     """Every linked record; or, for a one-source refresh, only the records of `keep_people` and of the people who hold
     a record of `with_sources` (DuckDB skips the other rows before they reach Python: graph_loader/linked_reader.py).
     `reasons`: their link reasons, when the caller has read them already (source_people_link_reasons)."""

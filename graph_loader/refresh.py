@@ -47,6 +47,7 @@ from cypher import query
 from family_context.settings import Settings
 from graph_loader.batches import BATCH_SIZE, LOAD_TIMEOUT_SECONDS, BatchCounter, chunks, run_auto, run_write
 from graph_loader.contact_numbers import phone_rows
+from graph_loader.linked_reader import people_with_sources
 from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
 from graph_loader.people import StandardRecord
@@ -243,14 +244,19 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
     reasons = helper.submit(source_people_link_reasons, linked, sorted(only))
     old_records = pool.submit(lambda: steps.read("refresh/owned_records", steps.read(
         "refresh/owned_record_ids", sources=sorted(only), run=run)[0]["ids"], collected=True, run=run))
+    # The people who hold a record of the sources in the new linkage output are nearly always the people who held
+    # one before: their state is read from the start, alongside; the others' once the owned records are in.
+    holding = people_with_sources(linked / "clusters.csv", only)
+    states = [pool.submit(steps.read, "refresh/person_state", sorted(holding), collected=True, run=run,
+                          sources=sorted(only))]
     dates = extract_dates(extracts, cfg)
-    linked_records = read_linked(linked, dates, keep_people=set(), with_sources=only, reasons={})
+    linked_records = read_linked(linked, dates, keep_people=holding, reasons={})
     holders = list(linked_records.values())  # their link reasons come from the helper process
     old = old_records.result()
     old_people = {r["person_id"] for r in old}
-    old_state = pool.submit(steps.read, "refresh/person_state", sorted(old_people), collected=True, run=run,
-                            sources=sorted(only))
-    no_longer = old_people - {r.person_id for r in linked_records.values()}
+    states.append(pool.submit(steps.read, "refresh/person_state", sorted(old_people - holding), collected=True,
+                              run=run, sources=sorted(only)))
+    no_longer = old_people - holding
     if no_longer:
         linked_records.update(read_linked(linked, dates, keep_people=no_longer))
     involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report, only=only)
@@ -273,8 +279,11 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         t = time.perf_counter()
         old_owner = {r["key"]: r["person_id"] for r in old}
         affected = set(old_owner.values()) | {r.person_id for r in new_records.values()}
-        state = _by_key(old_state.result() + steps.read("refresh/person_state", sorted(affected - old_people),
-                                                        collected=True, run=run, sources=sorted(only)), "person_id")
+        states.append(pool.submit(steps.read, "refresh/person_state", sorted(affected - old_people - holding),
+                                  collected=True, run=run, sources=sorted(only)))
+        # Only the touched people: some of `holding` may have had every record of the sources quarantined.
+        state = {row["person_id"]: row for future in states for row in future.result()
+                 if row["person_id"] in affected}
         # Other sources' records: those the graph holds on the touched people came with their state; any other
         # the new linkage gives them is looked up by key (a record it moved from someone else, or one not loaded).
         other_records = {o[0]: {"key": o[0], "person_id": pid, "eid": o[1], "link": o[2], "link_reasons": o[3],
@@ -523,12 +532,14 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
                 + sum(3 + (1 if inv["practitioner"] else 0) for r in record_rows for inv in r["involvements"])
                 + sum(2 + len(h["members"]) for h in households_create))
     report.written.update({
-        "entities": entities + len(record_updates) + len(probability_changes) + len(lives_update), "involvements": len(inv_rows),
+        "entities": entities + len(record_updates) + len(probability_changes) + len(lives_update),
+        "involvements": len(inv_rows),
         "records": len(new_records), "records_kept": len(kept), "records_updated_in_place": len(record_updates),
         "records_removed": len(retiring), "people_touched": len(affected),
         "people_changed": len(changed_people), "people_added": len(staged_people), "people_removed": len(gone_people),
         "other_records_rescored": len(other_updates) + len(probability_updates),
-        "lives_at_changed": len(lives_delete) + len(lives_update) + len(lives_create), "households_rebuilt": len(households_create),
+        "lives_at_changed": len(lives_delete) + len(lives_update) + len(lives_create),
+        "households_rebuilt": len(households_create),
         "relationships_changed": len(rels_delete) + len(rels_create)})
     report.timings.update({f"step_{k}": round(v, 2) for k, v in steps.seconds.items()})
     report.seconds = round(time.perf_counter() - started, 1)

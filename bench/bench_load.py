@@ -108,6 +108,8 @@ def run() -> dict:
                     help="refresh the database a previous run left in --work instead of loading a new one")
     ap.add_argument("--realistic", type=int, default=1, help="realistic refreshes in a row (keeping unchanged)")
     args = ap.parse_args()
+    # Absolute: neo4j-admin (the bulk import) runs in Neo4j's home, where a relative --work names another folder.
+    args.work = args.work.resolve()
     os.environ["FC_LOAD_GRACE_SECONDS"] = "0"
 
     from family_context import neo4j_server

@@ -437,15 +437,20 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         for r in lives_at:
             if r["current"]:
                 moving_in[r["address_id"]].append(r["person_id"])
-        households_delete, households_create = [], []
+        households_delete, households_create, members_leave, members_join = [], [], [], []
         for aid in touched_addresses:
             now = residents.get(aid)
             stay = {p["id"]: p["eid"] for p in (now["residents"] if now else []) if p["id"] not in affected}
             stay.update({pid: person_eid[pid] for pid in moving_in.get(aid, ())})
-            current_members = {m for h in (now["households"] if now else []) for m in h["members"]}
-            if now and len(now["households"]) == 1 and current_members == set(stay):
+            households = now["households"] if now else []
+            if len(households) == 1 and stay:
+                # The household stays: only the people who move out leave it and those who move in join it.
+                members = {m[0]: m[1] for m in households[0]["members"]}
+                members_leave.extend(eid for pid, eid in members.items() if pid not in stay)
+                members_join.extend({"person": eid, "household": households[0]["eid"]}
+                                    for pid, eid in stay.items() if pid not in members)
                 continue
-            households_delete.extend(h["eid"] for h in (now["households"] if now else []))
+            households_delete.extend(h["eid"] for h in households)
             if stay:
                 households_create.append({"address": address_eid[aid], "id": "H-" + aid[2:],
                                           "members": [stay[p] for p in sorted(stay)]})
@@ -498,12 +503,13 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
                      + record_updates)
         steps.switch(tx, "refresh/switch_set_relationships", probability_updates + probability_changes
                      + lives_update)
-        steps.switch(tx, "refresh/switch_delete_relationships", lives_delete + rels_delete)
+        steps.switch(tx, "refresh/switch_delete_relationships", lives_delete + rels_delete + members_leave)
         steps.switch(tx, "refresh/switch_lives_at", lives_create)
         steps.switch(tx, "refresh/switch_relationships", rels_create)
         steps.switch(tx, "refresh/switch_delete_nodes",
                      [person_eid[p] for p in gone_people] + households_delete, exact=False)
         steps.switch(tx, "refresh/switch_households", households_create, run=run)
+        steps.switch(tx, "refresh/switch_members", members_join)
         steps.switch(tx, "load/source_extracts", extract_rows, run=run)
         report.seconds = round(time.perf_counter() - started, 1)
         tx.run(query("refresh/finish"), run_id=run_id, run=run, counts=report.counts_json(),
@@ -530,9 +536,9 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
     entities = (2 * len(record_rows) + len(stamped) + len(lives_create) + len(rels_create)
                 + sum(len(r["addresses"]) + len(r["phones"]) for r in record_rows)
                 + sum(3 + (1 if inv["practitioner"] else 0) for r in record_rows for inv in r["involvements"])
-                + sum(2 + len(h["members"]) for h in households_create))
+                + sum(2 + len(h["members"]) for h in households_create) + len(members_join))
     report.written.update({
-        "entities": entities + len(record_updates) + len(probability_changes) + len(lives_update),
+        "entities": entities + len(record_updates) + len(probability_changes) + len(lives_update) + len(members_leave),
         "involvements": len(inv_rows),
         "records": len(new_records), "records_kept": len(kept), "records_updated_in_place": len(record_updates),
         "records_removed": len(retiring), "people_touched": len(affected),
@@ -540,6 +546,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         "other_records_rescored": len(other_updates) + len(probability_updates),
         "lives_at_changed": len(lives_delete) + len(lives_update) + len(lives_create),
         "households_rebuilt": len(households_create),
+        "household_members_changed": len(members_leave) + len(members_join),
         "relationships_changed": len(rels_delete) + len(rels_create)})
     report.timings.update({f"step_{k}": round(v, 2) for k, v in steps.seconds.items()})
     report.seconds = round(time.perf_counter() - started, 1)

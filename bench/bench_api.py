@@ -10,7 +10,8 @@ server's interpreter), samples people and names from the graph, drives each scen
 a fixed time, and right after it the scenario's Cypher straight through the async driver with the same concurrency.
 The token is minted with the dev IdP's key in FC_VAR_DIR when that IdP is not running (it lives 15 minutes).
 Prints one JSON document: p50/p95/p99 latency in ms, requests per second and errors per scenario, CPU per request
-of the app, Neo4j and the load generator itself, and the ratio of GraphQL p95 to direct-Cypher p95. The GraphQL
+of the app, Neo4j and the load generator itself, and the ratio of GraphQL p95 to direct-Cypher p95; also the
+search's full-text call alone (`cypher_search_hits_only`: no details per hit), the floor any search sits on. The GraphQL
 clients use bench/lean_http.py (kept-alive connections, a few tenths of a millisecond of CPU per request) so that
 the load generator takes as little as possible of the two cores it shares with what it measures.
 """
@@ -51,6 +52,11 @@ PERSON = re.search(r"export const PERSON = `(.*?)`;",
                    (ROOT / "web_client" / "static" / "graphql.js").read_text(encoding="utf-8"), re.S).group(1)
 NETWORK = """query($id: ID!) { network(personId: $id, depth: 2) { truncated nodes { id kind label age services }
   edges { source target type kind } } }"""
+
+
+def search_params(name: str) -> dict[str, Any]:
+    return {"lucene": lucene_query(name), "limit": 20, "case_sources": CASE_SOURCES,
+            "dob": None, "dob_from": None, "dob_to": None}
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -146,9 +152,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "network_depth_2": lambda i: gql(i, NETWORK, {"id": ids[i % len(ids)]}),
         }
         direct = {
-            "search": lambda i: cypher("api/search_by_name", {
-                "lucene": lucene_query(names[i % len(names)]), "limit": 20, "case_sources": CASE_SOURCES,
-                "dob": None, "dob_from": None, "dob_to": None}),
+            "search": lambda i: cypher("api/search_by_name", search_params(names[i % len(names)])),
             "person_page": lambda i: cypher("api/person_page", {"id": ids[i % len(ids)],
                                                                 "case_sources": CASE_SOURCES}),
             "network_depth_2": lambda i: cypher("api/network", {
@@ -175,6 +179,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     1000 * (cpu_seconds(neo4j_pid) - neo4j_before) / requests, 2)
             return figures
 
+        # Where search's floor lies: the full-text call alone (no details per hit), straight through the driver.
+        hits_only = lambda i: cypher("bench/search_hits_only", search_params(names[i % len(names)]))  # noqa: E731
         # Warm Neo4j's page cache and both JITs first: right after a start, the first run measured cold caches
         # (at 1,000,000 people, 3-6x the CPU per search of a warm server).
         for name, call in scenarios.items():
@@ -185,6 +191,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for name, call in scenarios.items():
             results[f"graphql_{name}"] = await measured(call, through_app=True)
             results[f"cypher_{name}"] = await measured(direct[name], through_app=False)
+        results["cypher_search_hits_only"] = await measured(hits_only, through_app=False)
     finally:
         for connection in connections:
             connection.close()

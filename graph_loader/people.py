@@ -52,6 +52,11 @@ def record_key(source: str, record_id: str) -> str:
     return f"{source}:{record_id}"
 
 
+# Ids already worked out for (line, postcode) pairs, e.g. by a one-source refresh's helper process on the other core
+# (graph_loader/refresh.py); address_id gives the same id either way.
+KNOWN_ADDRESS_IDS: dict[tuple[str, str], str] = {}
+
+
 # Cached: every record's address is keyed at least twice per load (address history, address nodes) and many
 # records share a dwelling; standardising the line is most of a large load's address work.
 @lru_cache(maxsize=1 << 20)
@@ -61,6 +66,9 @@ def address_id(line: str, postcode: str) -> str:
     "2 Smith Close, Bramhall, Stockport" and "2 Smith Cl, Stockport" in SK7 7BT are one address; Flat 2 and
     Flat 3 at the same number are two. Without a postcode or a house number, the whole tidied line is the key.
     """
+    known = KNOWN_ADDRESS_IDS.get((line, postcode))
+    if known is not None:
+        return known
     low = line.lower()
     flat = re.search(r"\b(?:flat|apartment|apt|unit)\s*([0-9]+[a-z]?)", low)
     rest = low[:flat.start()] + low[flat.end():] if flat else low

@@ -158,6 +158,12 @@ def source_people_link_reasons(linked: Path, sources: list[str]) -> dict[str, st
     return read_link_reasons(linked, people_with_sources(linked / "clusters.csv", set(sources)))
 
 
+def address_ids(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """people.address_id of each (line, postcode): a one-source refresh works them out in its helper process while
+    it prepares the rest, and hands them to people.KNOWN_ADDRESS_IDS."""
+    return {pair: address_id(*pair) for pair in pairs}
+
+
 def impossible_dates(inv: Involvement, extracted_at: date) -> str | None:
     """Why an involvement's dates cannot be true, or None."""
     for label, value in (("start", inv.start), ("end", inv.end), ("last contact", inv.last_contact)):

@@ -51,10 +51,11 @@ from graph_loader.linked_reader import people_with_sources
 from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
 from graph_loader.people import StandardRecord
+from graph_loader import people as people_module
 from graph_loader.practitioners import read_directory
-from graph_loader.prepare import (LoadReport, address_nodes, extract_dates, holds_digests, involvement_rows,
-                                  people_rows, phone_nodes, read_linked, record_row, source_extract_rows,
-                                  source_people_link_reasons, source_rows)
+from graph_loader.prepare import (LoadReport, address_ids, address_nodes, extract_dates, holds_digests,
+                                  involvement_rows, people_rows, phone_nodes, read_linked, record_row,
+                                  source_extract_rows, source_people_link_reasons, source_rows)
 from graph_loader.relationships import RELATIONSHIP_SOURCE, relationship_rows
 from graph_loader.runs import REMOVE_BATCH, claim, fail_run, published_run, remove_refresh_leftovers, start_run
 from linkage.sources_config import load_sources, validate_extracts
@@ -226,10 +227,14 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     # every read still running, also on error.
     # The link reasons of the touched people's records (a third of preparing, in Python) are read in a process of
     # its own, on the other core, meanwhile (prepare.source_people_link_reasons).
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
-            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                initializer=gc.disable) as helper:
-        return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id, started)
+    try:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
+                ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=gc.disable) as helper:
+            return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id,
+                                         started)
+    finally:
+        people_module.KNOWN_ADDRESS_IDS.clear()
 
 
 def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor, driver: Driver, extracts: Path,
@@ -252,6 +257,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
     dates = extract_dates(extracts, cfg)
     linked_records = read_linked(linked, dates, keep_people=holding, reasons={})
     holders = list(linked_records.values())  # their link reasons come from the helper process
+    ids = helper.submit(address_ids, sorted({(r.address, r.postcode) for r in holders if r.address or r.postcode}))
     old = old_records.result()
     old_people = {r["person_id"] for r in old}
     states.append(pool.submit(steps.read, "refresh/person_state", sorted(old_people - holding), collected=True,
@@ -270,6 +276,10 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         got = source_people_link_reasons(linked, sorted(only))
     for rec in holders:
         rec.link_reasons = got.get(rec.key)
+    try:
+        people_module.KNOWN_ADDRESS_IDS.update(ids.result())
+    except Exception:  # the helper process could not run: people_rows works them out here
+        pass
     report.timings["prepare"] = round(time.perf_counter() - started, 2)
 
     with Progress(console=console, transient=True) as progress:

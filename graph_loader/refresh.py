@@ -33,6 +33,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 import time
 from datetime import date
 from collections import defaultdict
@@ -230,11 +231,24 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     try:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
                 ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=gc.disable) as helper:
+                                    initializer=_helper_start, initargs=(os.getpid(),)) as helper:
             return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id,
                                          started)
     finally:
         people_module.KNOWN_ADDRESS_IDS.clear()
+
+
+def _helper_start(parent: int) -> None:
+    """In the helper process: no cycle collector (it only builds strings), and exit when the refresh is gone (a
+    refresh killed with SIGKILL would otherwise leave it waiting for work for ever)."""
+    gc.disable()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="refresh-helper-watch", daemon=True).start()
 
 
 def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor, driver: Driver, extracts: Path,

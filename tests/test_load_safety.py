@@ -488,6 +488,20 @@ def test_a_refresh_refuses_when_relinking_moved_other_sources_records(neo4j, sma
     assert digest(_driver(neo4j)) == before
 
 
+def _orphan_helpers() -> set[int]:
+    """Multiprocessing workers whose parent is gone (adopted by init)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == 1 and b"spawn_main" in cmdline:
+            found.add(int(stat.parent.name))
+    return found
+
+
 @pytest.mark.parametrize("step", ["refresh/stage_records", "refresh/switch_attach"])
 def test_a_refresh_killed_half_way_changes_nothing(neo4j, small_town, tmp_path, step):
     # Killed after its records were staged (committed, not yet visible), or inside the switch transaction.
@@ -496,12 +510,18 @@ def test_a_refresh_killed_half_way_changes_nothing(neo4j, small_town, tmp_path, 
     _load(neo4j, small_town)
     before = digest(_driver(neo4j))
     new_town = _new_housing_extract(small_town, tmp_path / "killed")
+    helpers_before = _orphan_helpers()
     proc = _cli_load(neo4j, new_town, "--only", "housing_tenancy,housing_asb", FC_LOAD_PAUSE_AT_STEP=step)
     assert step in _wait_paused(proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     proc.stdout.close()
     assert digest(_driver(neo4j)) == before
+    # Its helper process (link reasons, address ids) notices and exits rather than waiting for work for ever.
+    deadline = time.monotonic() + 15
+    while _orphan_helpers() - helpers_before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _orphan_helpers() - helpers_before
     report = _load(neo4j, new_town, only=["housing_tenancy", "housing_asb"])
     assert digest(_driver(neo4j)) != before
     assert report.counts["housing_tenancy"].rows_in == len(_rows(new_town[0] / "housing_tenancies.csv"))

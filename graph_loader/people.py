@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from graph_loader.search_names import name_words
 from linkage.standardise import address_key, standardise_address
@@ -54,7 +54,13 @@ def record_key(source: str, record_id: str) -> str:
 
 # Ids already worked out for (line, postcode) pairs, e.g. by a one-source refresh's helper process on the other core
 # (graph_loader/refresh.py); address_id gives the same id either way.
-KNOWN_ADDRESS_IDS: dict[tuple[str, str], str] = {}
+KnownAddressIds = Mapping[tuple[str, str], str]
+
+
+def record_address_id(r: StandardRecord, known: KnownAddressIds | None = None) -> str:
+    """address_id of the record's address, looked up in `known` first."""
+    found = known.get((r.address, r.postcode)) if known else None
+    return found if found is not None else address_id(r.address, r.postcode)
 
 
 # Cached: every record's address is keyed at least twice per load (address history, address nodes) and many
@@ -66,9 +72,6 @@ def address_id(line: str, postcode: str) -> str:
     "2 Smith Close, Bramhall, Stockport" and "2 Smith Cl, Stockport" in SK7 7BT are one address; Flat 2 and
     Flat 3 at the same number are two. Without a postcode or a house number, the whole tidied line is the key.
     """
-    known = KNOWN_ADDRESS_IDS.get((line, postcode))
-    if known is not None:
-        return known
     low = line.lower()
     flat = re.search(r"\b(?:flat|apartment|apt|unit)\s*([0-9]+[a-z]?)", low)
     rest = low[:flat.start()] + low[flat.end():] if flat else low
@@ -121,14 +124,14 @@ def person_row(person_id: str, records: list[StandardRecord]) -> dict:
     }
 
 
-def address_rows(records: list[StandardRecord]) -> tuple[list[dict], list[dict]]:
+def address_rows(records: list[StandardRecord], known: KnownAddressIds | None = None) -> tuple[list[dict], list[dict]]:
     """(LIVES_AT rows for this person, with the current one marked; RECORDED_AT rows per record)."""
     by_address: dict[str, list[StandardRecord]] = defaultdict(list)
     recorded = []
     for r in records:
         if not (r.address or r.postcode):
             continue
-        aid = address_id(r.address, r.postcode)
+        aid = record_address_id(r, known)
         by_address[aid].append(r)
         recorded.append({"record_key": r.key, "address_id": aid})
     ranked = sorted(by_address.items(),

@@ -31,7 +31,8 @@ from graph_loader.extract_reader import read_rows
 from graph_loader.involvements import RULES, Involvement
 from graph_loader.link_reasons import read_link_reasons
 from graph_loader.linked_reader import linked_record_rows, people_with_sources
-from graph_loader.people import StandardRecord, address_id, address_rows, household_rows, person_row, record_key
+from graph_loader.people import (KnownAddressIds, StandardRecord, address_id, address_rows, household_rows,
+                                 person_row, record_address_id, record_key)
 from graph_loader.practitioners import complete, read_directory
 from graph_loader.relationships import relationship_rows
 from graph_loader.service_catalogue import SERVICE_BY_SOURCE, SERVICES
@@ -160,7 +161,7 @@ def source_people_link_reasons(linked: Path, sources: list[str]) -> dict[str, st
 
 def address_ids(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """people.address_id of each (line, postcode): a one-source refresh works them out in its helper process while
-    it prepares the rest, and hands them to people.KNOWN_ADDRESS_IDS."""
+    it prepares the rest, and passes them to people_rows and address_nodes."""
     return {pair: address_id(*pair) for pair in pairs}
 
 
@@ -245,15 +246,15 @@ def involvement_rows(involvements: list[Involvement], directory: dict) -> tuple[
     return rows, list(practitioners.values())
 
 
-def address_nodes(records: list[StandardRecord]) -> dict[str, dict]:
+def address_nodes(records: list[StandardRecord], known: KnownAddressIds | None = None) -> dict[str, dict]:
     """One node per dwelling; the fullest way any system wrote the address is the one shown."""
     nodes: dict[str, dict] = {}
     for rec in records:
         if rec.address or rec.postcode:
-            aid = address_id(rec.address, rec.postcode)
-            known = nodes.get(aid)
-            if known is None or len(rec.address) > len(known["line"]) or (
-                    len(rec.address) == len(known["line"]) and rec.address < known["line"]):
+            aid = record_address_id(rec, known)
+            shown = nodes.get(aid)
+            if shown is None or len(rec.address) > len(shown["line"]) or (
+                    len(rec.address) == len(shown["line"]) and rec.address < shown["line"]):
                 nodes[aid] = {"id": aid, "line": rec.address, "postcode": rec.postcode}
     return nodes
 
@@ -287,13 +288,14 @@ def holds_digests(keys: Iterable[str], involvements: list[dict], has_phone: list
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
 
 
-def people_rows(by_person: dict[str, list[StandardRecord]]) -> tuple[list[dict], list[dict], list[dict]]:
+def people_rows(by_person: dict[str, list[StandardRecord]],
+                known: KnownAddressIds | None = None) -> tuple[list[dict], list[dict], list[dict]]:
     """(person rows, LIVES_AT rows, RECORDED_AT rows) for these people."""
     people, lives_at, recorded_at = [], [], []
     for pid in sorted(by_person):
         recs = sorted(by_person[pid], key=lambda r: r.key)
         people.append(person_row(pid, recs))
-        lives, recorded = address_rows(recs)
+        lives, recorded = address_rows(recs, known)
         lives_at.extend(lives)
         recorded_at.extend(recorded)
     return people, lives_at, recorded_at

@@ -52,7 +52,6 @@ from graph_loader.linked_reader import people_with_sources
 from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
 from graph_loader.people import StandardRecord
-from graph_loader import people as people_module
 from graph_loader.practitioners import read_directory
 from graph_loader.prepare import (LoadReport, address_ids, address_nodes, extract_dates, holds_digests,
                                   involvement_rows, people_rows, phone_nodes, read_linked, record_row,
@@ -228,14 +227,11 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     # every read still running, also on error.
     # The link reasons of the touched people's records (a third of preparing, in Python) are read in a process of
     # its own, on the other core, meanwhile (prepare.source_people_link_reasons).
-    try:
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
-                ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_helper_start, initargs=(os.getpid(),)) as helper:
-            return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id,
-                                         started)
-    finally:
-        people_module.KNOWN_ADDRESS_IDS.clear()
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
+            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=_helper_start, initargs=(os.getpid(),)) as helper:
+        return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id,
+                                     started)
 
 
 def _helper_start(parent: int) -> None:
@@ -291,9 +287,9 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
     for rec in holders:
         rec.link_reasons = got.get(rec.key)
     try:
-        people_module.KNOWN_ADDRESS_IDS.update(ids.result())
+        known_ids = ids.result()
     except Exception:  # the helper process could not run: people_rows works them out here
-        pass
+        known_ids = {}
     report.timings["prepare"] = round(time.perf_counter() - started, 2)
 
     with Progress(console=console, transient=True) as progress:
@@ -333,9 +329,9 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
             by_person[rec.person_id].append(rec)
         for pid, recs in new_other_by_person.items():
             by_person[pid].extend(r for r in recs if r.key in owners)  # only records the graph holds
-        people, lives_at, recorded_all = people_rows(by_person)
+        people, lives_at, recorded_all = people_rows(by_person, known_ids)
         all_records = [rec for recs in by_person.values() for rec in recs]
-        wanted_addresses = address_nodes(all_records)
+        wanted_addresses = address_nodes(all_records, known_ids)
         # The addresses the touched people live at now came with their state; only the others are looked up.
         addresses = {l[0]: {"id": l[0], "eid": l[1], "line": l[2]} for now in state.values() for l in now["lives_at"]}
         # Records that come out with the same person, involvements, phones and addresses are kept and updated in

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
+import httpx
 import pytest
 
 from tests.test_auth_web import browser_sign_in
@@ -22,6 +23,8 @@ QUEUE = """query Queue($status: MatchReviewStatus!, $first: Int!, $after: Int!) 
 DECIDE = """mutation Decide($a: String!, $b: String!, $d: MatchVerdict!) {
   decideMatch(recordA: $a, recordB: $b, decision: $d) { id decision { decision decidedBy } } }"""
 AUDIT = """query($event: String) { auditEvents(event: $event, first: 50) { events { event actor whom fields outcome } } }"""
+AUDIT_SIGN_IN = """query($event: String) { auditEvents(event: $event, first: 5) {
+  events { event actor whom fields outcome operation requestId } } }"""
 
 
 def _today_span() -> dict[str, str]:
@@ -177,3 +180,22 @@ def test_status_counts_the_pairs_waiting_for_a_decision(live_stack):
     status = collect(live_stack.settings, linked=live_stack.linked_dir)
     assert status.linkage["review_pending"] == pending
     assert f"match review: {pending:,} pair(s) waiting for a decision" in render(status)
+
+
+def test_a_failed_browser_sign_in_is_audited_but_not_counted(live_stack):
+    """A callback the service did not start (forged, replayed, or from another browser) is refused, and the IG
+    reviewer finds the attempt in the audit trail: outcome `failed`, nobody signed in, a fixed reason code, and
+    nothing the request carried. The usage report's sign-in count does not move."""
+    before = live_stack.graphql(USAGE, _today_span(), role="data_manager")["data"]["usageReport"]
+    client = httpx.Client(base_url=live_stack.base_url, timeout=30)
+    refused = client.get("/callback", params={"code": "forged-code", "state": "<script>forged</script>"})
+    assert refused.status_code == 400 and "Sign-in failed" in refused.text
+    assert client.get("/session").status_code == 401
+    events = live_stack.graphql(AUDIT_SIGN_IN, {"event": "sign_in"}, role="ig_reviewer")["data"]["auditEvents"]["events"]
+    failed = events[0]
+    assert failed["requestId"] == refused.headers["x-request-id"]
+    assert failed["outcome"] == "failed" and failed["actor"] == "unknown" and failed["whom"] == []
+    assert failed["operation"] == "sign_in:mismatching_state"
+    assert "forged" not in str(failed)
+    after = live_stack.graphql(USAGE, _today_span(), role="data_manager")["data"]["usageReport"]
+    assert after["totals"]["signIns"] == before["totals"]["signIns"]

@@ -280,7 +280,9 @@ def web_routes(settings: Settings, authenticator: Authenticator) -> list[tuple[s
             token = await oauth.idp.authorize_access_token(request)
             claims = await authenticator.validator.validate(token["access_token"])
         except (OAuthError, InvalidToken, KeyError) as exc:
-            log.info("sign-in refused: %s", getattr(exc, "reason", None) or type(exc).__name__)
+            reason = _failure_reason(exc)
+            log.info("request %s: sign-in refused (%s)", request.state.request_id, reason)
+            await _audit_failed_sign_in(request, reason)
             return HTMLResponse(_page("Sign-in failed", 'Sign-in did not complete. <a href="/login">Try again</a>.'),
                                 400)
         principal = principal_from_claims(claims, settings, via="session")
@@ -355,6 +357,43 @@ async def _audit_sign_in(request: Request, principal: Principal) -> None:
                        client_id=principal.client_id, team=principal.team, via="session", operation="sign_in",
                        purpose=NOT_GIVEN)
     await anyio.to_thread.run_sync(store.append, [event])
+
+
+#: Why a browser sign-in failed, as the audit records it. The callback's query string is the browser's to write, so
+#: only these fixed codes are ever stored or logged, never text taken from the request.
+FAILURE_REASONS = frozenset({
+    # the identity provider's or authlib's OAuth error codes
+    "access_denied", "mismatching_state", "missing_code", "invalid_grant", "invalid_request", "server_error",
+    "temporarily_unavailable",
+    # the token validator's (family_context/auth/tokens.py, joserfc's claim errors)
+    "malformed", "bad_signature", "unknown_key", "algorithm_not_allowed", "issuer_metadata_mismatch",
+    "jwks_unavailable", "expired_token", "invalid_claim", "missing_claim", "invalid_claims",
+    "no_access_token",
+})
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return "no_access_token"
+    code = getattr(exc, "reason", None) or getattr(exc, "error", None)
+    return code if code in FAILURE_REASONS else "other"
+
+
+async def _audit_failed_sign_in(request: Request, reason: str) -> None:
+    """A `sign_in` event with outcome `failed` for a browser sign-in that came back and was refused (a forged or
+    replayed callback, a token that does not verify, the user cancelling at the identity provider), so IG and
+    security reviewers see failed attempts beside successful ones. Nobody is signed in, so the actor is
+    `unknown`; the reason is a fixed code (FAILURE_REASONS) in `operation`. Usage reports count only `ok`.
+    Passwords typed wrongly never reach this service: the identity provider records those."""
+    store = getattr(request.app.state, "audit", None)
+    if store is None:
+        return
+    event = AuditEvent("sign_in", "failed", request_id=request.state.request_id, actor="unknown",
+                       roles=frozenset(), via="session", operation=f"sign_in:{reason}", purpose=NOT_GIVEN)
+    try:
+        await anyio.to_thread.run_sync(store.append, [event])
+    except AuditWriteError:  # the user is refused either way; the operator sees the store is failing
+        log.error("request %s: a failed sign-in could not be written to the audit trail", request.state.request_id)
 
 
 def _page(title: str, body: str) -> str:

@@ -21,6 +21,7 @@ from rich.progress import Progress
 from family_context.settings import Settings
 from graph_loader.batches import BATCH_SIZE, BatchCounter, LoadWriteError, load_query
 from graph_loader.prepare import Prepared
+from graph_loader.prepare_ahead import PrepareAhead
 
 ARRAY_DELIMITER = "\x1f"
 # Transactions Neo4j runs at once per step (`CALL { } IN n CONCURRENT TRANSACTIONS`): on the 2-core machine two
@@ -44,25 +45,27 @@ def _props(*names: str) -> Columns:
     return [_col(n, ("props", n)) for n in names]
 
 
-# step -> (Prepared attribute, columns)
+# step -> (Prepared attribute, columns). Nodes come before the relationships that need them; within that, the steps
+# whose rows are prepared first come first (graph_loader/prepare.py prepare_in_order), so that Neo4j writes the
+# people and their addresses and households while the records' rows (which need everything else) are prepared.
 CSV_STEPS: tuple[tuple[str, str, Columns], ...] = (
     ("services", "services", [_col("key"), _col("name"), _col("system")]),
-    ("practitioners", "practitioners", [_col(c) for c in ("id", "name", "role", "team", "phone", "email")]),
     ("people", "people", [_col(c) for c in ("id", "first_name", "last_name", "display_name", "dob", "sex",
                                             "search_names")]),
     ("addresses", "addresses", [_col("id"), _col("line"), _col("postcode")]),
+    ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "last_seen", "current")]),
+    ("households", "households", [_col("id"), _col("address_id")]),
+    ("members", "members", [_col("household_id"), _col("person_id")]),
+    ("practitioners", "practitioners", [_col(c) for c in ("id", "name", "role", "team", "phone", "email")]),
+    ("phones", "phones", [_col("number")]),
+    ("relationships", "relationships", [_col(c) for c in ("from_id", "to_id", "type", "kind", "source")]),
     ("records", "records", [_col("person_id"), _col("match_probability")] + _props(
         "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at", "link_reasons",
         "holds_digest")),
     ("recorded_at", "recorded_at", [_col("record_key"), _col("address_id")]),
-    ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "last_seen", "current")]),
-    ("households", "households", [_col("id"), _col("address_id")]),
-    ("members", "members", [_col("household_id"), _col("person_id")]),
-    ("relationships", "relationships", [_col(c) for c in ("from_id", "to_id", "type", "kind", "source")]),
     ("involvements", "involvements", [_col("record_key"), _col("service_key"), _col("practitioner_id")] + _props(
         "id", "source", "kind", "status", "start_date", "end_date", "last_contact", "detail_labels",
         "detail_values")),
-    ("phones", "phones", [_col("number")]),
     ("has_phone", "has_phone", [_col(c) for c in ("record_key", "number", "type", "updated_at")]),
 )
 
@@ -124,30 +127,34 @@ def _run_step(driver: Driver, step: str, folder: Path, path: Path, run: str, con
 
 
 def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared, run: str,
-                         counter: BatchCounter | None = None, progress: Progress | None = None) -> None:
+                         counter: BatchCounter | None = None, progress: Progress | None = None,
+                         ahead: PrepareAhead | None = None) -> None:
+    """Write every CSV step of `prepared` into generation `run`: `prepared` is complete, or being prepared by
+    `ahead` (graph_loader/prepare_ahead.py), whose lists are then each waited for."""
+    rows_of = ahead.rows if ahead is not None else (lambda attr: getattr(prepared, attr))
     folder = import_dir(settings) / f"load-{run}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     report = prepared.report
 
-    def write_file(step: str, attr: str, columns: Columns) -> Path:
+    def write_file(step: str, attr: str, columns: Columns) -> tuple[Path, int]:
+        rows = rows_of(attr)  # waits while they are being prepared
         t = time.perf_counter()
         path = folder / f"{step}.csv"
-        write_csv(path, [name for name, _ in columns], ([get(row) for _, get in columns] for row in getattr(
-            prepared, attr)))
+        write_csv(path, [name for name, _ in columns], ([get(row) for _, get in columns] for row in rows))
         report.timings[f"csv_{step}"] = round(time.perf_counter() - t, 2)
-        return path
+        return path, len(rows)
 
     # The next step's file is written while Neo4j writes this step's (the loader waits on the socket meanwhile):
     # at most one file ahead, so the import folder never holds more than two steps' rows.
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-csv")
-    task = progress.add_task("write", total=sum(len(getattr(prepared, attr)) for _, attr, _ in CSV_STEPS)) \
-        if progress else None
+    task = progress.add_task("write", total=None) if progress else None
     try:
         upcoming = writer.submit(write_file, *CSV_STEPS[0])
         for index, (step, attr, columns) in enumerate(CSV_STEPS):
-            rows = getattr(prepared, attr)
-            path = upcoming.result()
+            t = time.perf_counter()
+            path, sent = upcoming.result()
+            report.timings[f"wait_{step}"] = round(time.perf_counter() - t, 2)
             if index + 1 < len(CSV_STEPS):
                 upcoming = writer.submit(write_file, *CSV_STEPS[index + 1])
             if task is not None:
@@ -166,14 +173,18 @@ def write_generation_csv(driver: Driver, settings: Settings, prepared: Prepared,
                 if still:
                     raise LoadWriteError(f"{step}: {len(still)} rows not written: {error}")
             report.timings[f"write_{step}"] = round(time.perf_counter() - t, 2)
-            if written != len(rows):
-                raise LoadWriteError(f"{step}: {len(rows)} rows sent, {written} written")
+            if written != sent:
+                raise LoadWriteError(f"{step}: {sent} rows sent, {written} written")
             report.written[attr] = written
             if task is not None:
                 progress.advance(task, written)
             path.unlink()
             if counter:
                 counter.done(step)
+    except BaseException:
+        if ahead is not None:
+            ahead.close()  # the file writer may be waiting for rows: it stops waiting
+        raise
     finally:
         writer.shutdown(wait=True, cancel_futures=True)  # no file is being written when the folder is removed
         shutil.rmtree(folder, ignore_errors=True)

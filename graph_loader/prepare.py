@@ -20,10 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from graph_loader.contact_numbers import phone_rows
 from graph_loader.dates import BadDate, parse_date
@@ -291,14 +292,31 @@ _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str
 def people_rows(by_person: dict[str, list[StandardRecord]],
                 known: KnownAddressIds | None = None) -> tuple[list[dict], list[dict], list[dict]]:
     """(person rows, LIVES_AT rows, RECORDED_AT rows) for these people."""
-    people, lives_at, recorded_at = [], [], []
-    for pid in sorted(by_person):
-        recs = sorted(by_person[pid], key=lambda r: r.key)
-        people.append(person_row(pid, recs))
+    ordered = sorted_people(by_person)
+    lives_at, recorded_at = address_history_rows(ordered, known)
+    return person_rows(ordered), lives_at, recorded_at
+
+
+def sorted_people(by_person: dict[str, list[StandardRecord]]) -> dict[str, list[StandardRecord]]:
+    """The same people in id order, each one's records in key order: the order every row list of them is in."""
+    return {pid: sorted(by_person[pid], key=lambda r: r.key) for pid in sorted(by_person)}
+
+
+def person_rows(ordered: dict[str, list[StandardRecord]]) -> list[dict]:
+    """One Person row per person of `ordered` (sorted_people)."""
+    return [person_row(pid, recs) for pid, recs in ordered.items()]
+
+
+def address_history_rows(ordered: dict[str, list[StandardRecord]],
+                         known: KnownAddressIds | None = None) -> tuple[list[dict], list[dict]]:
+    """(LIVES_AT rows, RECORDED_AT rows) of the people of `ordered` (sorted_people), person after person."""
+    lives_at: list[dict] = []
+    recorded_at: list[dict] = []
+    for recs in ordered.values():
         lives, recorded = address_rows(recs, known)
         lives_at.extend(lives)
         recorded_at.extend(recorded)
-    return people, lives_at, recorded_at
+    return lives_at, recorded_at
 
 
 def phone_nodes(phones: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -311,39 +329,98 @@ def phone_nodes(phones: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def prepare(extracts: Path, linked: Path, cfg: SourcesConfig, run_id: str, kind: str = "full") -> Prepared:
-    report = LoadReport(run_id=run_id, kind=kind)
+    """Everything a generation holds, prepared in this thread (the bulk importer, tests)."""
+    prepared = Prepared(report=LoadReport(run_id=run_id, kind=kind))
+    for _ in prepare_in_order(extracts, linked, cfg, prepared):
+        pass
+    return prepared
+
+
+def prepare_in_order(extracts: Path, linked: Path, cfg: SourcesConfig, prepared: Prepared,
+                     helper: Executor | None = None) -> Iterator[str]:
+    """Fill `prepared` list by list, yielding each list's name (a Prepared attribute) as soon as it is final, so a
+    writer can start on the people while the rest is still being prepared (graph_loader/prepare_ahead.py). The lists
+    are the same whatever the order they are asked for in; the people first, then what depends on less.
+
+    `helper`: a process to work out the link reasons and the address ids in, on the other core, while this thread
+    does the rest (a quarter of the preparing at a million people); without one, or if it fails, they are worked
+    out here."""
+    report = prepared.report
+    reasons = _submit(helper, read_link_reasons, linked)
+    prepared.services = [{"key": s.key, "name": s.name, "system": s.system} for s in SERVICES]
+    yield "services"
     dates = extract_dates(extracts, cfg)
-    linked_records = read_linked(linked, dates)
+    linked_records = read_linked(linked, dates, reasons={})  # their link reasons are attached below
     involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report)
     records = {k: r for k, r in linked_records.items() if k in accepted}
+    del linked_records
+    ids = _submit(helper, address_ids, sorted({(r.address, r.postcode) for r in records.values()
+                                               if r.address or r.postcode}))
     by_person: dict[str, list[StandardRecord]] = defaultdict(list)
     for rec in records.values():
         by_person[rec.person_id].append(rec)
-    people, lives_at, recorded_at = people_rows(by_person)
+    ordered = sorted_people(by_person)
+    del by_person
+    prepared.people = person_rows(ordered)
+    yield "people"
+
+    known = _result(ids, dict)
+    lives_at, recorded_at = address_history_rows(ordered, known)
+    del ordered
+    prepared.addresses = sorted(address_nodes(list(records.values()), known).values(), key=lambda a: a["id"])
+    yield "addresses"
+    prepared.lives_at = lives_at
+    yield "lives_at"
     households = household_rows(lives_at)
-    inv_rows, practitioner_rows = involvement_rows(
-        involvements, read_directory(extracts / "staff_directory.csv"))
-    phones = phone_rows(extracts, cfg, records, report)
-    phone_list, has_phone = phone_nodes(phones)
-    digests = holds_digests(records, inv_rows, has_phone, recorded_at)
-    return Prepared(
-        report=report,
-        services=[{"key": s.key, "name": s.name, "system": s.system} for s in SERVICES],
-        practitioners=sorted(practitioner_rows, key=lambda p: p["id"]),
-        people=people,
-        records=[record_row(r, cfg, digests[r.key]) for r in sorted(records.values(), key=lambda r: r.key)],
-        addresses=sorted(address_nodes(list(records.values())).values(), key=lambda a: a["id"]),
-        recorded_at=recorded_at,
-        lives_at=lives_at,
-        households=[{"id": h["id"], "address_id": h["address_id"]} for h in households],
-        members=[{"household_id": h["id"], "person_id": m} for h in households for m in h["members"]],
-        relationships=relationship_rows(extracts, cfg, records, report),
-        involvements=inv_rows,
-        phones=phone_list,
-        has_phone=has_phone,
-        source_extracts=source_extract_rows(cfg, dates, report),
-        standard=records,
-    )
+    prepared.households = [{"id": h["id"], "address_id": h["address_id"]} for h in households]
+    yield "households"
+    prepared.members = [{"household_id": h["id"], "person_id": m} for h in households for m in h["members"]]
+    yield "members"
+
+    inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
+    prepared.practitioners = sorted(practitioner_rows, key=lambda p: p["id"])
+    yield "practitioners"
+    # Contact numbers before relationships: each appends to the quarantine, which keeps this order.
+    prepared.phones, prepared.has_phone = phone_nodes(phone_rows(extracts, cfg, records, report))
+    yield "phones"
+    yield "has_phone"
+    prepared.relationships = relationship_rows(extracts, cfg, records, report)
+    yield "relationships"
+
+    digests = holds_digests(records, inv_rows, prepared.has_phone, recorded_at)
+    link_reasons = _result(reasons, lambda: read_link_reasons(linked))
+    for rec in records.values():
+        rec.link_reasons = link_reasons.get(rec.key)
+    del link_reasons
+    prepared.records = [record_row(r, cfg, digests[r.key]) for r in sorted(records.values(), key=lambda r: r.key)]
+    yield "records"
+    prepared.recorded_at = recorded_at
+    yield "recorded_at"
+    prepared.involvements = inv_rows
+    yield "involvements"
+    prepared.source_extracts = source_extract_rows(cfg, dates, report)
+    prepared.standard = records
+    yield "source_extracts"
+
+
+def _submit(helper: Executor | None, fn: Callable[..., Any], *args: Any) -> Future | None:
+    """fn(*args) in the helper process, or None when there is none or it cannot take work."""
+    if helper is None:
+        return None
+    try:
+        return helper.submit(fn, *args)
+    except Exception:  # a broken or shut-down helper: the caller works it out itself
+        return None
+
+
+def _result(future: Future | None, otherwise: Callable[[], Any]) -> Any:
+    """The helper's answer; otherwise() when there was no helper or it failed (the same answer, worked out here)."""
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:
+            pass
+    return otherwise()
 
 
 def source_extract_rows(cfg: SourcesConfig, dates: dict, report: LoadReport,

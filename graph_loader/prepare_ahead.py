@@ -1,0 +1,115 @@
+"""The full load's preparation running ahead of its writing, so that Neo4j starts on the people while the rest is
+still being prepared.
+
+Preparing a million-person town is about two minutes of Python; done before the first write (as it was), Neo4j sat
+idle that long and one core with it. Here `prepare_in_order` (graph_loader/prepare.py) runs in a thread of its own
+and hands over each list the moment it is final; the writer (graph_loader/csv_load.py) waits only for the list of
+the step it is about to write. The link reasons and address ids are worked out meanwhile in a helper process, on
+the other core, while Neo4j has nothing to write yet. The lists are exactly those `prepare` returns: only when they
+are ready changes. Nothing readers see changes either way: the generation is published only once it is complete.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from graph_loader.prepare import LoadReport, Prepared, prepare_in_order
+from linkage.sources_config import SourcesConfig
+
+
+class PreparationStopped(RuntimeError):
+    """The preparation was stopped (the load failed elsewhere) before the list asked for was ready."""
+
+
+class PrepareAhead:
+    """`prepare` in a background thread; `rows(name)` waits until that list is final, `result()` until all are.
+
+    An error while preparing is raised by the next `rows` or `result` call, in the caller's thread. `close()` stops
+    the preparation at its next list (it is called on every way out of a load)."""
+
+    def __init__(self, extracts: Path, linked: Path, cfg: SourcesConfig, run_id: str) -> None:
+        self.prepared = Prepared(report=LoadReport(run_id=run_id, kind="full"))
+        self.started = time.perf_counter()
+        self.seconds: float | None = None  # how long the preparation took, once it is over
+        self._ready: set[str] = set()
+        self._error: BaseException | None = None
+        self._over = False
+        self._complete = False
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_helper_start, initargs=(os.getpid(),))
+        self._thread = threading.Thread(target=self._run, args=(extracts, linked, cfg), name="load-prepare",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, extracts: Path, linked: Path, cfg: SourcesConfig) -> None:
+        try:
+            for name in prepare_in_order(extracts, linked, cfg, self.prepared, self._helper):
+                with self._changed:
+                    self._ready.add(name)
+                    self._changed.notify_all()
+                if self._stop.is_set():
+                    return
+            self._complete = True
+        except BaseException as exc:  # handed to the thread waiting for rows
+            with self._changed:
+                self._error = exc
+        finally:
+            self._helper.shutdown(wait=False, cancel_futures=True)
+            with self._changed:
+                self.seconds = round(time.perf_counter() - self.started, 2)
+                self._over = True
+                self._changed.notify_all()
+
+    def rows(self, name: str) -> list[dict]:
+        """The Prepared list `name`, once final."""
+        with self._changed:
+            while name not in self._ready:
+                if self._stop.is_set():
+                    raise PreparationStopped(f"the preparation was stopped before {name} was ready")
+                self._raise_if_over(name)
+                self._changed.wait()
+        return getattr(self.prepared, name)
+
+    def result(self) -> Prepared:
+        """The whole preparation, once over."""
+        with self._changed:
+            while not self._over:
+                self._changed.wait()
+            if not self._complete:
+                self._raise_if_over("everything")
+        return self.prepared
+
+    def _raise_if_over(self, name: str) -> None:
+        """The preparation's error, or PreparationStopped, if it is over without `name` (called holding the lock)."""
+        if self._error is not None:
+            raise self._error
+        if self._over:
+            raise PreparationStopped(f"the preparation stopped before {name} was ready")
+
+    def close(self) -> None:
+        """Stop preparing (after the list in hand) and let the helper process go; does not wait for either. Whoever
+        waits for rows stops waiting (PreparationStopped)."""
+        with self._changed:
+            self._stop.set()
+            self._changed.notify_all()
+        self._helper.shutdown(wait=False, cancel_futures=True)
+
+
+def _helper_start(parent: int) -> None:
+    """In the helper process: no cycle collector (it only builds strings), and exit when the load is gone (a load
+    killed with SIGKILL would otherwise leave it waiting for work for ever)."""
+    gc.disable()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="load-helper-watch", daemon=True).start()

@@ -76,6 +76,9 @@ DEFAULT_TRANSACTION_TIMEOUT = "30s"
 # start seconds.
 WARM_UP_TIMEOUT_SECONDS = 900.0
 WARM_UP_MIN_STORE_BYTES = 256 * 1024 * 1024
+# How many people the warm-up reads the way a refresh and the person page do (cypher/ops/warm_up_paths.cypher): enough
+# for the JVM to compile those read paths, a tenth of the million-person town.
+WARM_UP_PATH_PEOPLE = 100_000
 
 
 # ----------------------------------------------------------------------------------------------------------- paths
@@ -468,14 +471,15 @@ def _warm_up_wanted(settings: Settings) -> bool:
 
 def warm_up(settings: Settings, timeout: float = WARM_UP_TIMEOUT_SECONDS) -> Optional[dict[str, int]]:
     """Read every node, relationship and range index once (`cypher/ops/warm_up.cypher`) so that they sit in Neo4j's
-    page cache, and say how long it took. What was read, or None when it failed.
+    page cache, then WARM_UP_PATH_PEOPLE people the way a refresh reads them (`cypher/ops/warm_up_paths.cypher`) so
+    that the JVM compiles those paths, and say how long it took. What was read, or None when it failed.
 
     Why: Neo4j Community has no page-cache warm-up of its own; after a restart the first one-source refresh of the
     million-person town took 81.5 s against 52-54 s on a warm server, faulting the stores into the page cache a page
-    at a time while the JVM was still compiling Neo4j's read paths (reading everything once warms both). start waits
-    for this (the server already answers meanwhile), so whatever runs after a start -- a refresh, a benchmark, the
-    API's first users -- finds the stores in memory. A failure only means a slower first query: it is reported,
-    never fatal.
+    at a time while the JVM was still compiling Neo4j's code (its compiler threads took 30-50 s of CPU on the 2
+    cores). start waits for this (the server already answers meanwhile), so whatever runs after a start -- a
+    refresh, a benchmark, the API's first users -- finds the stores in memory and those paths compiled. A failure
+    only means a slower first query: it is reported, never fatal.
     """
     from neo4j import GraphDatabase, Query
 
@@ -485,15 +489,19 @@ def warm_up(settings: Settings, timeout: float = WARM_UP_TIMEOUT_SECONDS) -> Opt
     try:
         with GraphDatabase.driver(local_uri(settings), auth=(settings.neo4j_user, _read_password(settings) or "")) \
                 as driver, console.status("Warming Neo4j's caches (reading the stores and indexes once) ..."):
-            records, _, _ = driver.execute_query(Query(query("ops/warm_up"), timeout=timeout), routing_="r")
+            stores, _, _ = driver.execute_query(Query(query("ops/warm_up"), timeout=timeout), routing_="r")
+            paths, _, _ = driver.execute_query(Query(query("ops/warm_up_paths"), timeout=timeout),
+                                               {"people": WARM_UP_PATH_PEOPLE}, routing_="r")
     except Exception as exc:  # a timeout, the server going away: the first queries will just be slower
         console.print(f"[yellow]Could not warm Neo4j's caches ({type(exc).__name__}: {exc}); the first queries "
                       "after this start will be slower.[/yellow]")
         return None
-    read = {key: int(records[0][key] or 0) for key in ("nodes", "relationships", "properties", "index_entries")}
+    read = {key: int(stores[0][key] or 0) for key in ("nodes", "relationships", "properties", "index_entries")}
+    read["people_paths"] = int(paths[0]["people"] or 0)
     console.print(f"Warmed Neo4j's caches in {time.monotonic() - began:.1f}s: read {read['nodes']:,} nodes, "
                   f"{read['relationships']:,} relationships, their {read['properties']:,} properties and "
-                  f"{read['index_entries']:,} index entries.")
+                  f"{read['index_entries']:,} index entries, and {read['people_paths']:,} people as a refresh "
+                  "reads them.")
     return read
 
 

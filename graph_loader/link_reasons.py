@@ -5,7 +5,8 @@ person (Splink score, exact trusted identifier, or a person's "same" decision) w
 reached, its match weight and whether it counted for or against. Here each record gets the links that touch it as
 one compact JSON string (`SourceRecord.link_reasons`): the other record's key, how, whether this link joined the
 record to the person, probability, weight and the comparisons as [name, level label, weight, effect]. Only record
-keys and level labels -- never another record's values -- so it shows nothing the person's record list does not.
+keys and level labels -- never another record's values -- so it shows nothing the person's record list does not. A
+data manager's "same" decision also says who recorded it and when ("by", "at").
 
 A JSON string rather than relationships: it is written by every load path (transactional, server-side CSV, bulk
 import, one-source refresh) as one more record property, and read with the record at no extra cost.
@@ -42,7 +43,7 @@ def read_link_reasons(linked: Path, people: set[str] | None = None) -> dict[str,
     names = header(path)
     comparisons = [c[: -len("_level")] for c in names if c.endswith("_level")]
     fixed = ["source_l", "record_id_l", "source_r", "record_id_r", "link", "joined", "match_probability",
-             "match_weight"]
+             "match_weight", "decided_by", "decided_at"]
     columns = fixed + [f"{c}_{part}" for c in comparisons for part in ("level", "weight", "effect")]
     present = [c for c in columns if c in names]
     index = {c: i for i, c in enumerate(present)}
@@ -66,7 +67,10 @@ def read_link_reasons(linked: Path, people: set[str] | None = None) -> dict[str,
         # Only the model scored the comparisons; an identifier or a decision links on its own.
         c = [[c, get(row, f"{c}_level"), _number(get(row, f"{c}_weight")), get(row, f"{c}_effect")]
              for c in comparisons] if how == "splink" else []
-        rest = dumps({"how": how, "joined": joined, "p": p, "w": w, "c": c})[1:]
+        link = {"how": how, "joined": joined, "p": p, "w": w, "c": c}
+        if how.startswith("decision:"):  # who confirmed it and when: the page names the data manager
+            link.update(by=get(row, "decided_by") or None, at=get(row, "decided_at")[:10] or None)
+        rest = dumps(link)[1:]
         order = (not joined, -(p or 0.0), -(w or 0.0))
         links[left].append((*order, right, rest))
         links[right].append((*order, left, rest))

@@ -6,7 +6,8 @@ An explanation lists, for one person, each scored or decided link between two of
 match probability and weight, and for every comparison the level reached (e.g. "Exact surname", "Day and month
 swapped"), its match weight and whether it counted for the match (`agrees`), against it (`disagrees`) or could not be
 compared (`missing`). Only record keys and level labels are written -- no names or dates -- so serving an
-explanation never shows more than the person's own record list does.
+explanation never shows more than the person's own record list does. A data manager's "same" decision also carries
+who recorded it and when (`decided_by`, `decided_at` from decisions.csv): staff, not the person.
 
     from linkage.explain import explain_person
     explain_person(Path("var/demo/linked"), "P-0123456789ab")
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 EXPLANATION_COLUMNS = ["person_id", "source_l", "record_id_l", "source_r", "record_id_r", "link", "joined",
-                       "match_probability", "match_weight"]
+                       "match_probability", "match_weight", "decided_by", "decided_at"]
 
 
 def level_labels(model_json: dict) -> dict[str, dict[int, str]]:
@@ -80,6 +81,8 @@ def build_explanations(predictions: pd.DataFrame, pid_of: dict, joined: set, lab
     same = [a is not None and a == b for a, b in zip(pl, pr)]
     df = predictions.loc[same].copy()
     df.insert(0, "person_id", [p for p, s in zip(pl, same) if s])
+    for column in ("decided_by", "decided_at"):  # only a data manager's "same" decision has them
+        df[column] = df[column].fillna("") if column in df.columns else ""
     df["joined"] = [(a, b, how) in joined or (b, a, how) in joined for a, b, how in
                     zip(zip(df["source_l"], df["record_id_l"]), zip(df["source_r"], df["record_id_r"]), df["link"])]
     cols = list(EXPLANATION_COLUMNS)

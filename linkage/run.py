@@ -355,15 +355,18 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         decisions_path = Path(decisions) if decisions else (Path(state_dir) / "decisions.csv" if state_dir else None)
         effective = effective_decisions(load_decisions(decisions_path))
         applicable = {p: d for p, d in effective.items() if p[0] in known and p[1] in known}
-        same_dec = [(d.a, d.b) for p, d in sorted(applicable.items()) if d.decision == "same"]
+        same_dec = [(d.a, d.b, d.decided_by, d.decided_at) for p, d in sorted(applicable.items())
+                    if d.decision == "same"]
         diff_dec = [(d.a, d.b) for p, d in sorted(applicable.items()) if d.decision == "different"]
         decision_of = {p: d.decision for p, d in applicable.items()}
         extra_rows = [{"source_l": a[0], "record_id_l": a[1], "source_r": b[0], "record_id_r": b[1],
                        "match_probability": 1.0, "match_weight": None, "link": f"exact:{kind}", "guarded": False}
                       for a, b, kind in exact]
+        # Who confirmed the link and when travel with it to explanations.csv and the person page.
         extra_rows += [{"source_l": a[0], "record_id_l": a[1], "source_r": b[0], "record_id_r": b[1],
-                        "match_probability": 1.0, "match_weight": None, "link": "decision:same", "guarded": False}
-                       for a, b in same_dec]
+                        "match_probability": 1.0, "match_weight": None, "link": "decision:same", "guarded": False,
+                        "decided_by": by, "decided_at": at}
+                       for a, b, by, at in same_dec]
         if extra_rows:
             predictions = pd.concat([predictions, pd.DataFrame(extra_rows)], ignore_index=True)
         if decision_of:
@@ -393,7 +396,7 @@ def run_linkage(extracts: Path | str, sources: Path | str, out: Path | str, engi
         for a, b in diff_dec:
             clusterer.cannot_link(a, b)
         decision_conflicts = []
-        for a, b in same_dec:
+        for a, b, _, _ in same_dec:
             if not _join(a, b, "decision:same", force=True):
                 decision_conflicts.append({"same": [f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}"],
                                            "refused_because": "a 'different' decision keeps these people apart"})

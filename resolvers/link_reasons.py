@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 from schema.types import LinkComparison, LinkReason
 
@@ -70,7 +71,7 @@ def _reason(link: dict) -> LinkReason:
         comparisons = [LinkComparison(comparison=name[0].upper() + name[1:], level="Same (trusted identifier)",
                                       match_weight=None, effect="agrees")]
     elif how.startswith("decision:"):
-        method, summary = "decision", "A data manager confirmed these records are the same person"
+        method, summary = "decision", _decision_summary(link.get("by"), link.get("at"))
     else:
         method = "model"
         comparisons = _comparisons(link.get("c") or [])
@@ -82,7 +83,22 @@ def _reason(link: dict) -> LinkReason:
             summary += f"; {_listed(differ).lower()} differ" if len(differ) > 1 else f"; {differ[0].lower()} differs"
     return LinkReason(other_source=other_source, other_record_id=other_record_id, method=method, summary=summary,
                       joined=bool(link.get("joined")), match_probability=link.get("p"), match_weight=link.get("w"),
-                      comparisons=comparisons)
+                      comparisons=comparisons, decided_by=link.get("by"), decided_at=link.get("at"))
+
+
+def _decision_summary(by: str | None, at: str | None) -> str:
+    """'Confirmed the same person by A Manager (data manager) on 2 November 2026'; runs made before decisions
+    carried their author and date say only that a data manager confirmed it."""
+    if not by:
+        return "A data manager confirmed these records are the same person"
+    when = ""
+    try:
+        day = date.fromisoformat(at or "")
+        when = f" on {day.day} {day:%B %Y}"
+    except ValueError:
+        pass
+    return f"Confirmed the same person by {by} (data manager){when}"
+
 
 
 def link_reasons(stored: str | None) -> list[LinkReason]:

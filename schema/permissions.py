@@ -114,7 +114,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "SourceRecord": _fields(IDENTITY, "source system recordId matchProbability correctAsOf linkReasons"),
     # Why records were linked: record keys and comparison levels, no values; read by whoever reads the records.
     "LinkReason": _fields(IDENTITY, "otherSource otherRecordId method summary joined matchProbability matchWeight "
-                                    "comparisons"),
+                                    "comparisons decidedBy decidedAt"),
     "LinkComparison": _fields(IDENTITY, "comparison level matchWeight effect"),
     "Service": _fields(SERVICES, "key name system status summary involvements correctAsOf coverageFrom coverageTo"),
     "Involvement": _fields(SERVICES, "kind status startDate endDate lastContact details leadPractitioner"),

@@ -103,6 +103,10 @@ class LinkReason:
     match_probability: Optional[float]
     match_weight: Optional[float]
     comparisons: list[LinkComparison] = strawberry.field(description="Strongest evidence first.")
+    decided_by: Optional[str] = strawberry.field(
+        default=None, description="For a data manager's decision: who recorded it.")
+    decided_at: Optional[str] = strawberry.field(
+        default=None, description="For a data manager's decision: the day it was recorded, ISO 8601.")
 
 
 @strawberry.type(description="One source system's record of the person, and how confident the match is.")

@@ -136,3 +136,22 @@ def test_a_data_managers_decision_and_an_identifier_are_reasons_too(tmp_path: Pa
     assert [(c.comparison, c.level, c.match_weight) for c in model.comparisons] == [
         ("Date of birth", "Day and month swapped", 4.1)]
     assert model.summary == "Matching model: Date of birth agrees"
+
+
+def test_a_decision_says_who_confirmed_it_and_when(tmp_path: Path) -> None:
+    """A social worker or IG reviewer reading why two records were joined by hand sees which data manager decided,
+    and on which day; the model's links carry no such names."""
+    header = ("person_id,source_l,record_id_l,source_r,record_id_r,link,joined,match_probability,match_weight,"
+              "decided_by,decided_at")
+    (tmp_path / "explanations.csv").write_text("\n".join([
+        header,
+        "P-1,las,L1,lcs,C1,decision:same,True,1.0,,Asha Patel,2026-11-02T09:15:00+00:00",
+        "P-1,health,H1,lcs,C1,splink,True,0.97,6.1,,",
+    ]) + "\n", encoding="utf-8")
+    stored = read_link_reasons(tmp_path)
+    decision = link_reasons(stored["las:L1"])[0]
+    assert decision.method == "decision"
+    assert (decision.decided_by, decision.decided_at) == ("Asha Patel", "2026-11-02")
+    assert decision.summary == "Confirmed the same person by Asha Patel (data manager) on 2 November 2026"
+    model = next(r for r in link_reasons(stored["lcs:C1"]) if r.method == "model")
+    assert model.decided_by is None and model.decided_at is None

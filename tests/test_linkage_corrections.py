@@ -212,6 +212,13 @@ def test_decisions_win_over_model_and_identifiers(base_run, tmp_path):
     assert rep["not_applicable_records_absent"] == 1
     pred = _read(tmp_path / "out" / "predictions.csv")
     assert ((pred.link == "decision:same") & (pred.record_id_l == "LAS000003")).sum() == 1
+    # The explanation of that link names who decided it and when, for the person page.
+    explained = _read(tmp_path / "out" / "explanations.csv")
+    by_hand = explained[explained.link == "decision:same"]
+    assert len(by_hand) == 1 and by_hand.decided_by.tolist() == ["T"]
+    recorded = next(x for x in load_decisions(d)
+                    if x.decision == "same" and "NOPE" not in (x.record_id_l, x.record_id_r))
+    assert by_hand.decided_at.tolist() == [recorded.decided_at]
     assert set(pred.decision) >= {"same", "different"}
     # counts still balance
     for name, info in result.report["sources"].items():

@@ -61,20 +61,34 @@ def _own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _children_cpu() -> float:
+    """CPU of this process's finished children: the full load's helper process (reaped when the preparation ends)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _full_load(args, out: dict, extracts: Path, linked: Path, settings) -> dict:
     """The transactional first load into an empty database; returns the published generation's counts."""
+    from bench.cpu import cpu_seconds
+    from family_context import neo4j_server
     from family_context.neo4j_client import get_driver
     from graph_loader.inspect import generation_counts
     from graph_loader.load import load_graph
 
+    server = neo4j_server.server_pid(settings)
+    before = (_own_cpu(), _children_cpu(), cpu_seconds(server) if server else 0.0, os.getloadavg())
     t = time.perf_counter()
     report = load_graph(extracts, linked, SOURCES, settings)
     seconds = time.perf_counter() - t
+    # Preparing now overlaps writing: the CPU each side used shows how much of the 2 cores was left idle.
+    cpu = {"loader": round(_own_cpu() - before[0], 1), "loader_helper": round(_children_cpu() - before[1], 1),
+           "neo4j": round((cpu_seconds(server) if server else 0.0) - before[2], 1)}
     counts = generation_counts(get_driver(settings))
     nodes, rels = _totals(counts)
     out["graph"] = counts
     out["transactional"] = {**_rates(seconds, nodes, rels), "timings": report.timings,
                             "write_entities_per_second": round((nodes + rels) / report.timings["write"]),
+                            "cpu_seconds": cpu, "load_average_before": before[3], "load_average": os.getloadavg(),
                             # rows of concurrent transactions that failed (deadlocked) and were written again alone
                             "rows_retried_alone": {k: v for k, v in report.written.items()
                                                    if k.endswith("_retried_alone")}}

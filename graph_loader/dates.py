@@ -5,6 +5,10 @@ import re
 from datetime import date, datetime
 
 _DAY_MONTH_YEAR = re.compile(r"(\d\d)/(\d\d)/(\d{4})", re.ASCII)
+_DAY_MON_YEAR = re.compile(r"(\d\d)-([A-Za-z]{3})-(\d{4})", re.ASCII)
+# strptime's %b in the C locale Python runs in (it never sets LC_TIME), matched case-insensitively as %b is.
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 
 # Every format the demo town's systems use (docs/extracts.md); a council's own formats can be added here.
 KNOWN_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%Y%m%d")
@@ -29,6 +33,12 @@ def parse_date(value: str | None, column: str) -> date | None:
     elif (dmy := _DAY_MONTH_YEAR.fullmatch(text)) is not None:
         try:
             return date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+        except ValueError:
+            pass
+    elif (dmon := _DAY_MON_YEAR.fullmatch(text)) is not None and (month := _MONTHS.get(dmon[2].lower())):
+        # dd-Mon-yyyy (education's dates, a million of them in a large town) without strptime too.
+        try:
+            return date(int(dmon[3]), month, int(dmon[1]))
         except ValueError:
             pass
     for fmt in KNOWN_FORMATS:

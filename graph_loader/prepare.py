@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import defaultdict
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -57,14 +58,21 @@ class LoadReport:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
+    def _of(self, source: str) -> SourceCounts:
+        # Not setdefault(source, SourceCounts()): that built a new SourceCounts for every row of a large town.
+        found = self.counts.get(source)
+        if found is None:
+            found = self.counts[source] = SourceCounts()
+        return found
+
     def seen(self, source: str) -> None:
-        self.counts.setdefault(source, SourceCounts()).rows_in += 1
+        self._of(source).rows_in += 1
 
     def loaded(self, source: str) -> None:
-        self.counts.setdefault(source, SourceCounts()).rows_loaded += 1
+        self._of(source).rows_loaded += 1
 
     def quarantine_row(self, source: str, file: str, row_number: int, record_id: str, reason: str) -> None:
-        self.counts.setdefault(source, SourceCounts()).rows_quarantined += 1
+        self._of(source).rows_quarantined += 1
         self.quarantine.append({"source": source, "file": file, "row_number": row_number,
                                 "record_id": record_id, "reason": reason})
 
@@ -190,13 +198,14 @@ def source_rows(extracts: Path, cfg: SourcesConfig, records: dict[str, StandardR
         report.counts.setdefault(source.name, SourceCounts())
         rule = RULES.get(source.name)
         extracted_at = dates[source.name]["extracted_at"]
-        rows = list(read_rows(extracts / source.file, source.record_id))
+        id_columns = source.record_id
+        rows = [(row_number, row, "-".join(row[c].strip() for c in id_columns))
+                for row_number, row in read_rows(extracts / source.file, id_columns)]
         seen_at: dict[str, list[int]] = defaultdict(list)
-        for row_number, row in rows:
-            seen_at["-".join(row[c].strip() for c in source.record_id)].append(row_number)
-        for row_number, row in rows:
+        for row_number, _, record_id in rows:
+            seen_at[record_id].append(row_number)
+        for row_number, row, record_id in rows:
             report.seen(source.name)
-            record_id = "-".join(row[c].strip() for c in source.record_id)
             copies = seen_at[record_id]
             if len(copies) > 1:
                 report.quarantine_row(source.name, source.file, row_number, record_id,
@@ -364,7 +373,7 @@ def prepare_in_order(extracts: Path, linked: Path, cfg: SourcesConfig, prepared:
     prepared.people = person_rows(ordered)
     yield "people"
 
-    known = _result(ids, dict)
+    known = _result(ids, dict, report, "address_ids")
     lives_at, recorded_at = address_history_rows(ordered, known)
     del ordered
     prepared.addresses = sorted(address_nodes(list(records.values()), known).values(), key=lambda a: a["id"])
@@ -388,7 +397,7 @@ def prepare_in_order(extracts: Path, linked: Path, cfg: SourcesConfig, prepared:
     yield "relationships"
 
     digests = holds_digests(records, inv_rows, prepared.has_phone, recorded_at)
-    link_reasons = _result(reasons, lambda: read_link_reasons(linked))
+    link_reasons = _result(reasons, lambda: read_link_reasons(linked), report, "link_reasons")
     for rec in records.values():
         rec.link_reasons = link_reasons.get(rec.key)
     del link_reasons
@@ -413,13 +422,17 @@ def _submit(helper: Executor | None, fn: Callable[..., Any], *args: Any) -> Futu
         return None
 
 
-def _result(future: Future | None, otherwise: Callable[[], Any]) -> Any:
-    """The helper's answer; otherwise() when there was no helper or it failed (the same answer, worked out here)."""
+def _result(future: Future | None, otherwise: Callable[[], Any], report: LoadReport, what: str) -> Any:
+    """The helper's answer; otherwise() when there was no helper or it failed (the same answer, worked out here).
+    How long it was waited for goes into report.timings[f"wait_helper_{what}"]."""
     if future is not None:
+        t = time.perf_counter()
         try:
             return future.result()
         except Exception:
             pass
+        finally:
+            report.timings[f"wait_helper_{what}"] = round(time.perf_counter() - t, 2)
     return otherwise()
 
 

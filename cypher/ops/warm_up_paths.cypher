@@ -3,9 +3,11 @@
 // as much CPU as the first refresh after a restart itself. So $people people of the published generation are read
 // the way refresh/person_state and the person page read them: by index seek, with their records, address history
 // and household (nothing is returned but counts). A sample is enough: the JVM compiles code once it has run often.
+// Each person is found again by (run, id), as the refresh finds them (a unique index seek per person).
 MATCH (g:Published {id: 'graph'})
-MATCH (p:Person {run: g.run})
-WITH p LIMIT $people
+MATCH (s:Person) WHERE s.run = g.run
+WITH g, s.id AS pid LIMIT $people
+MATCH (p:Person {run: g.run, id: pid})
 WITH p,
      [(p)-[h:HAS_RECORD]->(r:SourceRecord) |
        [r.key, elementId(r), elementId(h), r.link_reasons, h.match_probability,

@@ -48,18 +48,18 @@ def _props(*names: str) -> Columns:
 
 # step -> (Prepared attribute, columns). Nodes come before the relationships that need them; within that, the steps
 # whose rows are prepared first come first (graph_loader/prepare.py prepare_in_order), so that Neo4j writes the
-# people and their addresses and households while the records' rows (which need everything else) are prepared.
+# people, their addresses and households while the records' rows (which need everything else) are prepared.
 CSV_STEPS: tuple[tuple[str, str, Columns], ...] = (
     ("services", "services", [_col("key"), _col("name"), _col("system")]),
     ("people", "people", [_col(c) for c in ("id", "first_name", "last_name", "display_name", "dob", "sex",
                                             "search_names")]),
+    ("practitioners", "practitioners", [_col(c) for c in ("id", "name", "role", "team", "phone", "email")]),
+    ("phones", "phones", [_col("number")]),
+    ("relationships", "relationships", [_col(c) for c in ("from_id", "to_id", "type", "kind", "source")]),
     ("addresses", "addresses", [_col("id"), _col("line"), _col("postcode")]),
     ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "last_seen", "current")]),
     ("households", "households", [_col("id"), _col("address_id")]),
     ("members", "members", [_col("household_id"), _col("person_id")]),
-    ("practitioners", "practitioners", [_col(c) for c in ("id", "name", "role", "team", "phone", "email")]),
-    ("phones", "phones", [_col("number")]),
-    ("relationships", "relationships", [_col(c) for c in ("from_id", "to_id", "type", "kind", "source")]),
     ("records", "records", [_col("person_id"), _col("match_probability")] + _props(
         "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at", "link_reasons",
         "holds_digest")),

@@ -18,6 +18,7 @@ accounted for: rows in = rows loaded + rows quarantined, per source, with reason
 from __future__ import annotations
 
 import csv
+import os
 import time
 import uuid
 from datetime import datetime
@@ -38,6 +39,12 @@ from linkage.run import without_cyclic_gc
 from linkage.sources_config import SourcesConfig, load_sources, validate_extracts
 
 console = Console(stderr=True)
+
+# Whether Neo4j starts writing the lists already prepared while the rest is prepared (FC_LOAD_OVERLAP=1), or only
+# once all are (the default). On the 2-core machine Neo4j's writes use both cores, and a million-person load that
+# overlapped them slowed the writes by more than it saved (people 57 -> 165 s; 636 s in all, docs/graph_model.md
+# section 8); preparing with the helper process on the other core, before any write, is what gains.
+OVERLAP_WRITING = os.environ.get("FC_LOAD_OVERLAP", "0") == "1"
 
 # What a full load writes, in order: nodes before the relationships that need them.
 STEPS = (
@@ -118,6 +125,8 @@ def _write_and_check(driver: Driver, settings: Settings, prepared: Prepared, run
     start_run(driver, run, "full", [s.name for s in cfg.sources])
     counter = BatchCounter(lambda n, step: run_write(driver, "load/run_progress", run=run, batches=n, step=step))
     try:
+        if ahead is not None and not OVERLAP_WRITING:
+            ahead.result()
         t = time.perf_counter()
         if ahead is not None:
             with Progress(console=console, transient=True) as progress:

@@ -32,7 +32,7 @@ from graph_loader.dates import BadDate, parse_date
 from graph_loader.extract_reader import read_rows
 from graph_loader.involvements import RULES, Involvement
 from graph_loader.link_reasons import read_link_reasons
-from graph_loader.linked_reader import linked_record_rows, people_with_sources
+from graph_loader.linked_reader import RECORD_COLUMNS, linked_record_rows, people_with_sources
 from graph_loader.people import (KnownAddressIds, StandardRecord, address_id, address_rows, household_rows,
                                  person_row, record_address_id, record_key)
 from graph_loader.practitioners import complete, read_directory
@@ -351,41 +351,33 @@ def prepare_in_order(extracts: Path, linked: Path, cfg: SourcesConfig, prepared:
     writer can start on the people while the rest is still being prepared (graph_loader/prepare_ahead.py). The lists
     are the same whatever the order they are asked for in; the people first, then what depends on less.
 
-    `helper`: a process to work out the link reasons and the address ids in, on the other core, while this thread
-    does the rest (a quarter of the preparing at a million people); without one, or if it fails, they are worked
-    out here."""
+    `helper`: a process on the other core. While this thread applies the business rules (which decide the records
+    loaded), it works out the people's rows from linkage's output, then every address id, then the link reasons: the
+    people are ready to write sooner, and the rest is off this thread. Without a helper, or if it fails, all of it
+    is worked out here."""
     report = prepared.report
-    reasons = _submit(helper, read_link_reasons, linked)
     prepared.services = [{"key": s.key, "name": s.name, "system": s.system} for s in SERVICES]
     yield "services"
     dates = extract_dates(extracts, cfg)
+    # In the order they are needed (the helper takes one at a time).
+    people_ahead = _submit(helper, linked_person_rows, linked, dates)
+    ids = _submit(helper, linked_address_ids, linked)
+    reasons = _submit(helper, read_link_reasons, linked)
     linked_records = read_linked(linked, dates, reasons={})  # their link reasons are attached below
     involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report)
     records = {k: r for k, r in linked_records.items() if k in accepted}
+    # People with a record quarantined: their row is worked out again here, from the records loaded.
+    recheck = {r.person_id for k, r in linked_records.items() if k not in accepted}
     del linked_records
-    ids = _submit(helper, address_ids, sorted({(r.address, r.postcode) for r in records.values()
-                                               if r.address or r.postcode}))
     by_person: dict[str, list[StandardRecord]] = defaultdict(list)
     for rec in records.values():
         by_person[rec.person_id].append(rec)
     ordered = sorted_people(by_person)
     del by_person
-    prepared.people = person_rows(ordered)
+    prepared.people = _people(ordered, _result(people_ahead, dict, report, "people"), recheck)
     yield "people"
 
-    known = _result(ids, dict, report, "address_ids")
-    lives_at, recorded_at = address_history_rows(ordered, known)
-    del ordered
-    prepared.addresses = sorted(address_nodes(list(records.values()), known).values(), key=lambda a: a["id"])
-    yield "addresses"
-    prepared.lives_at = lives_at
-    yield "lives_at"
-    households = household_rows(lives_at)
-    prepared.households = [{"id": h["id"], "address_id": h["address_id"]} for h in households]
-    yield "households"
-    prepared.members = [{"household_id": h["id"], "person_id": m} for h in households for m in h["members"]]
-    yield "members"
-
+    # What does not need the address ids first, while the helper works them out.
     inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
     prepared.practitioners = sorted(practitioner_rows, key=lambda p: p["id"])
     yield "practitioners"
@@ -395,6 +387,20 @@ def prepare_in_order(extracts: Path, linked: Path, cfg: SourcesConfig, prepared:
     yield "has_phone"
     prepared.relationships = relationship_rows(extracts, cfg, records, report)
     yield "relationships"
+
+    known = _result(ids, dict, report, "address_ids")
+    lives_at, recorded_at = address_history_rows(ordered, known)
+    del ordered
+    prepared.addresses = sorted(address_nodes(list(records.values()), known).values(), key=lambda a: a["id"])
+    del known
+    yield "addresses"
+    prepared.lives_at = lives_at
+    yield "lives_at"
+    households = household_rows(lives_at)
+    prepared.households = [{"id": h["id"], "address_id": h["address_id"]} for h in households]
+    yield "households"
+    prepared.members = [{"household_id": h["id"], "person_id": m} for h in households for m in h["members"]]
+    yield "members"
 
     digests = holds_digests(records, inv_rows, prepared.has_phone, recorded_at)
     link_reasons = _result(reasons, lambda: read_link_reasons(linked), report, "link_reasons")
@@ -410,6 +416,30 @@ def prepare_in_order(extracts: Path, linked: Path, cfg: SourcesConfig, prepared:
     prepared.source_extracts = source_extract_rows(cfg, dates, report)
     prepared.standard = records
     yield "source_extracts"
+
+
+def linked_person_rows(linked: Path, dates: dict[str, dict[str, date | None]]) -> dict[str, dict]:
+    """person_row of every person linkage linked records to, from all their linked records: the row of every
+    person none of whose records is quarantined. A full load's helper process works them out while the loader
+    applies the business rules."""
+    by_person: dict[str, list[StandardRecord]] = defaultdict(list)
+    for rec in read_linked(linked, dates, reasons={}).values():
+        by_person[rec.person_id].append(rec)
+    return {pid: person_row(pid, recs) for pid, recs in sorted_people(by_person).items()}
+
+
+def linked_address_ids(linked: Path) -> dict[tuple[str, str], str]:
+    """address_id of the address of every linked record (a full load's helper process works them out)."""
+    line, postcode = RECORD_COLUMNS.index("address"), RECORD_COLUMNS.index("postcode")
+    return address_ids(sorted({(row[line], row[postcode]) for row in linked_record_rows(linked)
+                               if row[line] or row[postcode]}))
+
+
+def _people(ordered: dict[str, list[StandardRecord]], ahead: dict[str, dict], recheck: set[str]) -> list[dict]:
+    """person_rows(ordered), taking the rows worked out ahead (linked_person_rows) where they hold: for everyone
+    whose linked records were all loaded."""
+    return [ahead[pid] if pid in ahead and pid not in recheck else person_row(pid, recs)
+            for pid, recs in ordered.items()]
 
 
 def _submit(helper: Executor | None, fn: Callable[..., Any], *args: Any) -> Future | None:

@@ -4,9 +4,11 @@ still being prepared.
 Preparing a million-person town is about two minutes of Python; done before the first write (as it was), Neo4j sat
 idle that long and one core with it. Here `prepare_in_order` (graph_loader/prepare.py) runs in a thread of its own
 and hands over each list the moment it is final; the writer (graph_loader/csv_load.py) waits only for the list of
-the step it is about to write. The link reasons and address ids are worked out meanwhile in a helper process, on
-the other core, while Neo4j has nothing to write yet. The lists are exactly those `prepare` returns: only when they
-are ready changes. Nothing readers see changes either way: the generation is published only once it is complete.
+the step it is about to write. A helper process on the other core works out the people's rows, the address ids and
+the link reasons meanwhile (prepare.prepare_in_order says which and why). Once Neo4j writes, the two cores are
+Neo4j's and Python's together, so what Python spends still counts, only no longer all before the first write.
+The lists are exactly those `prepare` returns: only when they are ready changes. Nothing readers see changes either
+way: the generation is published only once it is complete.
 """
 from __future__ import annotations
 

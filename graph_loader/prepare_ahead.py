@@ -1,14 +1,14 @@
-"""The full load's preparation running ahead of its writing, so that Neo4j starts on the people while the rest is
-still being prepared.
+"""The full load's preparation in a thread of its own, with a helper process on the other core, handing over each
+list the moment it is final.
 
-Preparing a million-person town is about two minutes of Python; done before the first write (as it was), Neo4j sat
-idle that long and one core with it. Here `prepare_in_order` (graph_loader/prepare.py) runs in a thread of its own
-and hands over each list the moment it is final; the writer (graph_loader/csv_load.py) waits only for the list of
-the step it is about to write. A helper process on the other core works out the people's rows, the address ids and
-the link reasons meanwhile (prepare.prepare_in_order says which and why). Once Neo4j writes, the two cores are
-Neo4j's and Python's together, so what Python spends still counts, only no longer all before the first write.
-The lists are exactly those `prepare` returns: only when they are ready changes. Nothing readers see changes either
-way: the generation is published only once it is complete.
+Preparing a million-person town was about two and a half minutes of single-threaded Python before the first write,
+with the other core idle. Here `prepare_in_order` (graph_loader/prepare.py) runs in a thread while a helper process
+works out the people's rows, the address ids and the link reasons (prepare.prepare_in_order says which and why), and
+the loader meanwhile claims the database. The writer (graph_loader/csv_load.py) can wait for each list separately,
+so Neo4j could start on the people while the rest is prepared (FC_LOAD_OVERLAP=1, graph_loader/load.py); by
+default it starts once all is prepared, because Neo4j's writes use both cores and, measured at a million people,
+overlapping slowed them by more than it saved (docs/graph_model.md section 8). The lists are exactly those
+`prepare` returns; nothing readers see changes either way: the generation is published only once it is complete.
 """
 from __future__ import annotations
 

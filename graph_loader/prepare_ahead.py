@@ -12,14 +12,11 @@ overlapping slowed them by more than it saved (docs/graph_model.md section 8). T
 """
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from graph_loader.helper_process import start_helper
 from graph_loader.prepare import LoadReport, Prepared, prepare_in_order
 from linkage.sources_config import SourcesConfig
 
@@ -44,8 +41,7 @@ class PrepareAhead:
         self._complete = False
         self._changed = threading.Condition()
         self._stop = threading.Event()
-        self._helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=_helper_start, initargs=(os.getpid(),))
+        self._helper = start_helper("load")
         self._thread = threading.Thread(target=self._run, args=(extracts, linked, cfg), name="load-prepare",
                                         daemon=True)
         self._thread.start()
@@ -104,16 +100,3 @@ class PrepareAhead:
             self._stop.set()
             self._changed.notify_all()
         self._helper.shutdown(wait=False, cancel_futures=True)
-
-
-def _helper_start(parent: int) -> None:
-    """In the helper process: no cycle collector (it only builds strings), and exit when the load is gone (a load
-    killed with SIGKILL would otherwise leave it waiting for work for ever)."""
-    gc.disable()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="load-helper-watch", daemon=True).start()

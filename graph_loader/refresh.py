@@ -30,10 +30,7 @@ two people, say) it refuses and asks for a full load, which is the only way to m
 """
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
-import threading
 import time
 from datetime import date
 from collections import defaultdict
@@ -48,6 +45,7 @@ from cypher import query
 from family_context.settings import Settings
 from graph_loader.batches import BATCH_SIZE, LOAD_TIMEOUT_SECONDS, BatchCounter, chunks, run_auto, run_write
 from graph_loader.contact_numbers import phone_rows
+from graph_loader.helper_process import start_helper
 from graph_loader.linked_reader import people_with_sources
 from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
@@ -228,23 +226,9 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     # The link reasons of the touched people's records (a third of preparing, in Python) are read in a process of
     # its own, on the other core, meanwhile (prepare.source_people_link_reasons).
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
-            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                initializer=_helper_start, initargs=(os.getpid(),)) as helper:
+            start_helper("refresh") as helper:
         return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id,
                                      started)
-
-
-def _helper_start(parent: int) -> None:
-    """In the helper process: no cycle collector (it only builds strings), and exit when the refresh is gone (a
-    refresh killed with SIGKILL would otherwise leave it waiting for work for ever)."""
-    gc.disable()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="refresh-helper-watch", daemon=True).start()
 
 
 def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor, driver: Driver, extracts: Path,

@@ -111,33 +111,28 @@ def _consensus(values: Iterable[tuple[str, object]]) -> object:
 
 def person_row(person_id: str, records: list[StandardRecord]) -> dict:
     if len(records) == 1:
-        return _one_record_person(person_id, records[0])
-    first = _consensus((r.source, r.first_name) for r in records) or ""
-    last = _consensus((r.source, r.last_name) for r in records) or ""
-    names = sorted({word for r in records for word in name_words(f"{r.first_name} {r.last_name}")})
+        # Most people: every consensus is the one record's own value, taken directly (a million-person load builds
+        # the people first, before anything can be written).
+        r = records[0]
+        return _person(person_id, r.first_name or "", r.last_name or "", r.dob,
+                       r.sex if r.sex in ("M", "F") else "U", name_words(f"{r.first_name} {r.last_name}"))
+    return _person(person_id,
+                   _consensus((r.source, r.first_name) for r in records) or "",
+                   _consensus((r.source, r.last_name) for r in records) or "",
+                   _consensus((r.source, r.dob) for r in records),
+                   _consensus((r.source, r.sex) for r in records if r.sex in ("M", "F")) or "U",
+                   (word for r in records for word in name_words(f"{r.first_name} {r.last_name}")))
+
+
+def _person(person_id: str, first: str, last: str, dob: object, sex: object, words: Iterable[str]) -> dict:
     return {
         "id": person_id,
         "first_name": first,
         "last_name": last,
         "display_name": f"{first} {last}".strip() or "(name not recorded)",
-        "dob": _consensus((r.source, r.dob) for r in records),
-        "sex": _consensus((r.source, r.sex) for r in records if r.sex in ("M", "F")) or "U",
-        "search_names": " ".join(names),
-    }
-
-
-def _one_record_person(person_id: str, r: StandardRecord) -> dict:
-    """person_row of a person known from one record (most people): every consensus is that record's own value,
-    taken directly (a million-person load builds the people first, before anything can be written)."""
-    first, last = r.first_name or "", r.last_name or ""
-    return {
-        "id": person_id,
-        "first_name": first,
-        "last_name": last,
-        "display_name": f"{first} {last}".strip() or "(name not recorded)",
-        "dob": r.dob,
-        "sex": r.sex if r.sex in ("M", "F") else "U",
-        "search_names": " ".join(sorted(set(name_words(f"{r.first_name} {r.last_name}")))),
+        "dob": dob,
+        "sex": sex,
+        "search_names": " ".join(sorted(set(words))),
     }
 
 

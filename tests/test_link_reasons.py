@@ -117,15 +117,11 @@ def test_roles_that_identify_people_read_the_reasons_and_others_are_refused(live
 
 def test_a_data_managers_decision_and_an_identifier_are_reasons_too(tmp_path: Path) -> None:
     """From linkage's explanations file to what the page says, for the links the model did not score."""
-    header = ("person_id,source_l,record_id_l,source_r,record_id_r,link,joined,match_probability,match_weight,"
-              "dob_level,dob_weight,dob_effect")
-    (tmp_path / "explanations.csv").write_text("\n".join([
-        header,
+    stored = _stored_reasons(tmp_path, "dob_level,dob_weight,dob_effect", [
         "P-1,health,H1,las,L1,exact:nhs_number,True,1.0,,,,missing",
         "P-1,las,L1,lcs,C1,decision:same,True,1.0,,,,missing",
         "P-1,health,H1,lcs,C1,splink,False,0.42,-0.3,Day and month swapped,4.1,agrees",
-    ]) + "\n", encoding="utf-8")
-    stored = read_link_reasons(tmp_path)
+    ])
     las = link_reasons(stored["las:L1"])
     assert [(r.method, r.other_source, r.joined) for r in las] == [
         ("identifier", "health", True), ("decision", "lcs", True)]
@@ -141,17 +137,21 @@ def test_a_data_managers_decision_and_an_identifier_are_reasons_too(tmp_path: Pa
 def test_a_decision_says_who_confirmed_it_and_when(tmp_path: Path) -> None:
     """A social worker or IG reviewer reading why two records were joined by hand sees which data manager decided,
     and on which day; the model's links carry no such names."""
-    header = ("person_id,source_l,record_id_l,source_r,record_id_r,link,joined,match_probability,match_weight,"
-              "decided_by,decided_at")
-    (tmp_path / "explanations.csv").write_text("\n".join([
-        header,
+    stored = _stored_reasons(tmp_path, "decided_by,decided_at", [
         "P-1,las,L1,lcs,C1,decision:same,True,1.0,,Asha Patel,2026-11-02T09:15:00+00:00",
         "P-1,health,H1,lcs,C1,splink,True,0.97,6.1,,",
-    ]) + "\n", encoding="utf-8")
-    stored = read_link_reasons(tmp_path)
+    ])
     decision = link_reasons(stored["las:L1"])[0]
     assert decision.method == "decision"
     assert (decision.decided_by, decision.decided_at) == ("Asha Patel", "2026-11-02")
     assert decision.summary == "Confirmed the same person by Asha Patel (data manager) on 2 November 2026"
     model = next(r for r in link_reasons(stored["lcs:C1"]) if r.method == "model")
     assert model.decided_by is None and model.decided_at is None
+
+
+def _stored_reasons(folder: Path, more_columns: str, rows: list[str]) -> dict[str, str]:
+    """What the loader stores per record, from an explanations.csv of these rows (the fixed columns, then more)."""
+    header = ("person_id,source_l,record_id_l,source_r,record_id_r,link,joined,match_probability,match_weight,"
+              + more_columns)
+    (folder / "explanations.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return read_link_reasons(folder)

@@ -444,6 +444,14 @@ def test_a_later_extract_refreshed_gives_the_dates_and_households_a_full_load_gi
     assert report.written["records_updated_in_place"] > 0 and report.written["lives_at_changed"] > 0
     refreshed = (_dated_rows(neo4j), digest_rows(_driver(neo4j)), generation_counts(_driver(neo4j)))
     assert refreshed[0] != before
+    # The switch sends those dates as ISO text and makes them dates again: they stay dates (the API formats and
+    # compares them), which the text of the rows above would not show.
+    kinds = _driver(neo4j).execute_query(
+        "MATCH (g:Published {id: 'graph'}) MATCH (:Person {run: g.run})-[l:LIVES_AT]->() "
+        "WITH g, collect(DISTINCT valueType(l.last_seen)) AS lives "
+        "MATCH (r:SourceRecord {run: g.run}) RETURN lives, collect(DISTINCT valueType(r.extracted_at)) AS records"
+    ).records[0]
+    assert (kinds["lives"], kinds["records"]) == (["DATE NOT NULL"], ["DATE NOT NULL"]), kinds
 
     _load(neo4j, (extracts, linked))
     assert (_dated_rows(neo4j), digest_rows(_driver(neo4j)), generation_counts(_driver(neo4j))) == refreshed

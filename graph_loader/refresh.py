@@ -93,13 +93,44 @@ def _rows(result: Result) -> list[dict]:
     return [dict(zip(keys, record)) for record in result]
 
 
+_PLAIN = (str, bool, int)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """`_canon(a) == _canon(b)`, the common cases first: equal text, flags or numbers of one type, and a date read back
+    as ISO text against the prepared date (every refresh compares a few hundred thousand of them)."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is type(b) and kind in _PLAIN:
+        return a == b
+    if kind is str and type(b) is date:
+        return a == b.isoformat()
+    if kind is list and type(b) is list and a == b:  # equal lists have equal canonical forms
+        return True
+    return _canon(a) == _canon(b)
+
+
+def _lives_changes(now: list, row: dict) -> dict:
+    """`_changed` for an address history entry: `now` as refresh/person_state reads it ([..., current, sources,
+    last seen, ...]), `row` as prepared. Written out, as it runs for every tenant (about 194,000 at a million)."""
+    changes = {}
+    if not _same(now[3], value := row["current"]):
+        changes["current"] = value
+    if not _same(now[4], value := row["sources"]):
+        changes["sources"] = value
+    if not _same(now[5], value := row["last_seen"]):
+        changes["last_seen"] = value
+    return changes
+
+
 def _changed(now: dict, props: dict) -> dict:
     """The properties `SET n += changes` must write to turn `now` (as read from the graph) into `props`: those whose
     value differs, and None for those to remove (`run` is the generation's, never a record's own)."""
     changes = {}
     for k in now.keys() | props.keys():
-        a, b = now.get(k), props.get(k)
-        if k != "run" and not (a is b or (type(a) is type(b) is str and a == b)) and _canon(a) != _canon(b):
+        b = props.get(k)
+        if k != "run" and not _same(now.get(k), b):
             changes[k] = b
     return changes
 
@@ -435,7 +466,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         changed_people = []
         for row in people:
             now = state.get(row["id"])
-            if now is not None and any(_canon(now["props"].get(k)) != _canon(row[k]) for k in PERSON_PROPS):
+            if now is not None and any(not _same(now["props"].get(k), row[k]) for k in PERSON_PROPS):
                 changed_people.append({"eid": now["eid"], "props": {k: row[k] for k in PERSON_PROPS}})
         # Address history: an entry that stays (same person, same address) is updated in place when its sources, last
         # seen date or current flag change (a new extract date moves every tenant's "last seen"); the others are
@@ -446,9 +477,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         gone = set(gone_people)
         lives_delete = [l[6] for k, l in old_lives.items() if k not in new_lives and k[0] not in gone]
         lives_update = [{"eid": l[6], "props": changes} for k, r in new_lives.items()
-                        if (l := old_lives.get(k)) is not None and (changes := _changed(
-                            {"current": l[3], "sources": l[4], "last_seen": l[5]},
-                            {"current": r["current"], "sources": r["sources"], "last_seen": r["last_seen"]}))]
+                        if (l := old_lives.get(k)) is not None and (changes := _lives_changes(l, r))]
         lives_create = [{"person": person_eid[r["person_id"]], "address": address_eid[r["address_id"]],
                          "sources": r["sources"], "last_seen": r["last_seen"], "current": r["current"]}
                         for k, r in new_lives.items() if k not in old_lives]

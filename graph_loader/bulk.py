@@ -21,7 +21,8 @@ from family_context.settings import Settings
 from graph_loader.load import check_generation, console, new_run_id, write_quarantine
 from graph_loader.csv_load import ARRAY_DELIMITER, write_csv
 from graph_loader.migrations import apply_migrations
-from graph_loader.prepare import LoadReport, Prepared, prepare
+from graph_loader.prepare import LoadReport, Prepared
+from graph_loader.prepare_ahead import prepare_with_helper
 from linkage.sources_config import load_sources, validate_extracts
 
 
@@ -132,7 +133,7 @@ def bulk_load(extracts: Path, linked: Path, sources: Path, settings: Settings) -
     cfg = load_sources(sources)
     validate_extracts(cfg, extracts)
     run = new_run_id()
-    prepared = prepare(extracts, linked, cfg, run)
+    prepared = prepare_with_helper(extracts, linked, cfg, run)
     report = prepared.report
     report.kind = "bulk"
     report.timings["prepare"] = round(time.perf_counter() - started, 2)

@@ -32,8 +32,8 @@ from family_context.settings import Settings
 from graph_loader import csv_load
 from graph_loader.batches import BatchCounter, LoadWriteError, run_read, run_write, write_batches
 from graph_loader.migrations import apply_migrations
-from graph_loader.prepare import LoadReport, Prepared, prepare
-from graph_loader.prepare_ahead import PrepareAhead
+from graph_loader.prepare import LoadReport, Prepared
+from graph_loader.prepare_ahead import PrepareAhead, prepare_with_helper
 from graph_loader.runs import claim, fail_run, remove_old_generations, start_run
 from linkage.run import without_cyclic_gc
 from linkage.sources_config import SourcesConfig, load_sources, validate_extracts
@@ -166,10 +166,11 @@ def load_graph(extracts: Path, linked: Path, sources: Path, settings: Settings, 
     driver = get_driver(settings)
     run = new_run_id()
     # Server-side CSV steps (our own local Neo4j): the preparation runs ahead in a thread while Neo4j writes the
-    # steps already prepared (graph_loader/prepare_ahead.py). UNWIND batches (a remote Neo4j): prepared first.
+    # steps already prepared (graph_loader/prepare_ahead.py). UNWIND batches (a remote Neo4j): prepared first, with
+    # the same helper process.
     ahead = PrepareAhead(extracts, linked, cfg, run) if csv_load.usable(settings) else None
     try:
-        prepared = ahead.prepared if ahead else prepare(extracts, linked, cfg, run)
+        prepared = ahead.prepared if ahead else prepare_with_helper(extracts, linked, cfg, run)
         report = prepared.report
         if ahead is None:
             report.timings["prepare"] = round(time.perf_counter() - started, 2)

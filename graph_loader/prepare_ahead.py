@@ -100,3 +100,13 @@ class PrepareAhead:
             self._stop.set()
             self._changed.notify_all()
         self._helper.shutdown(wait=False, cancel_futures=True)
+
+
+def prepare_with_helper(extracts: Path, linked: Path, cfg: SourcesConfig, run_id: str) -> Prepared:
+    """`prepare`'s lists, with the helper process on the other core, for the paths that need every list before
+    they write (the bulk import's files, UNWIND batches to a remote Neo4j)."""
+    ahead = PrepareAhead(extracts, linked, cfg, run_id)
+    try:
+        return ahead.result()
+    finally:
+        ahead.close()

@@ -64,12 +64,15 @@ async def paths(graph: GraphReader, from_id: str, to_id: str, max_hops: int) -> 
     return [Network(nodes=nodes, edges=edges, truncated=False) for nodes, edges in map(_network, rows)]
 
 
-async def people_at_address(graph: GraphReader, address_id: str, seen_from: date | None,
-                            seen_to: date | None, limit: int) -> list[Resident]:
+async def people_at_address(graph: GraphReader, address_id: str, seen_from: date | None, seen_to: date | None,
+                            skip: int, limit: int) -> tuple[list[Resident], int]:
+    """One page of the people recorded at an address (`limit` of them after the first `skip`), and how many in all."""
     rows = await graph.read("api/people_at_address", address_id=address_id, seen_from=seen_from, seen_to=seen_to,
-                            limit=limit, case_sources=CASE_SOURCES)
+                            skip=skip, limit=limit, case_sources=CASE_SOURCES)
+    total = rows[0]["total"] if rows else 0
     return [Resident(person=person_hit(r), lives_there_now=bool(r["lives_there_now"]),
-                     recorded_by=sorted(r["recorded_by"] or []), last_seen=iso(r["last_seen"])) for r in rows]
+                     recorded_by=sorted(r["recorded_by"] or []), last_seen=iso(r["last_seen"]))
+            for r in rows if r["id"] is not None], total
 
 
 async def shared_addresses(graph: GraphReader, person_id: str, limit: int) -> list[SharedAddress]:

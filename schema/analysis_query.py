@@ -11,10 +11,11 @@ from resolvers.analysis import (AnalysisInputError, network, paths, people_at_ad
                                 shared_addresses)
 from resolvers.sources import people_page, sources
 from resolvers.team import team_around_child
-from schema.analysis_types import (ConcernType, Network, NetworkLink, PersonOfConcern, Resident, SharedAddress,
-                                   SourceSystem, TeamMember)
+from schema.analysis_types import (ConcernType, Network, NetworkLink, PersonOfConcern, ResidentConnection,
+                                   ResidentEdge, SharedAddress, SourceSystem, TeamMember)
 from schema.errors import not_found, user_error
-from schema.pagination import PageInputError, PersonHitConnection, check_page_size, connection, decode_cursor
+from schema.pagination import (PageInfo, PageInputError, PersonHitConnection, check_page_size, connection,
+                               decode_cursor, decode_position, encode_position)
 
 LIST_LIMIT = 200
 
@@ -46,10 +47,21 @@ class AnalysisQuery:
         except AnalysisInputError as exc:
             raise user_error(str(exc)) from None
 
-    @strawberry.field(description="Who lives or lived at an address, optionally last seen between two dates.")
+    @strawberry.field(description="Who lives or lived at an address, optionally last seen between two dates: "
+                                  "living there now first, then youngest first; at most 100 a page.")
     async def people_at_address(self, info: Info, address_id: strawberry.ID, seen_from: Optional[date] = None,
-                                seen_to: Optional[date] = None) -> list[Resident]:
-        return await people_at_address(info.context["graph"], str(address_id), seen_from, seen_to, LIST_LIMIT)
+                                seen_to: Optional[date] = None, first: int = 50,
+                                after: Optional[str] = None) -> ResidentConnection:
+        try:
+            check_page_size(first)
+            skip = decode_position(after)
+        except PageInputError as exc:
+            raise user_error(str(exc)) from None
+        residents, total = await people_at_address(info.context["graph"], str(address_id), seen_from, seen_to,
+                                                   skip, first)
+        edges = [ResidentEdge(cursor=encode_position(skip + n), node=r) for n, r in enumerate(residents, start=1)]
+        return ResidentConnection(edges=edges, total_count=total, page_info=PageInfo(
+            has_next_page=skip + len(edges) < total, end_cursor=edges[-1].cursor if edges else None))
 
     @strawberry.field(description="People who share, or shared, an address with the person.")
     async def shared_addresses(self, info: Info, person_id: strawberry.ID) -> list[SharedAddress]:

@@ -6,6 +6,7 @@ from typing import Optional
 
 import strawberry
 
+from schema.pagination import PageInfo
 from schema.types import Practitioner, PersonHit
 
 
@@ -53,6 +54,20 @@ class Resident:
     lives_there_now: bool
     recorded_by: list[str]
     last_seen: Optional[str]
+
+
+@strawberry.type
+class ResidentEdge:
+    cursor: str
+    node: Resident
+
+
+@strawberry.type(description="A page of the people recorded at an address; ask for the next with "
+                             "`after: pageInfo.endCursor`.")
+class ResidentConnection:
+    edges: list[ResidentEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="How many people are recorded at the address in all.")
 
 
 @strawberry.type(description="An address the person shares or shared with others.")

@@ -11,6 +11,7 @@ from schema.types import PersonHit
 
 MAX_PAGE_SIZE = 100
 CURSOR_PREFIX = "person:"
+POSITION_PREFIX = "position:"
 
 
 class PageInputError(ValueError):
@@ -49,6 +50,25 @@ def decode_cursor(cursor: Optional[str]) -> Optional[str]:
     if not text.startswith(CURSOR_PREFIX):
         raise PageInputError("after is not a cursor this API gave out")
     return text[len(CURSOR_PREFIX):]
+
+
+def encode_position(position: int) -> str:
+    """The cursor of the list's `position`-th item (from 1), for lists paged by position."""
+    return base64.urlsafe_b64encode(f"{POSITION_PREFIX}{position}".encode()).decode()
+
+
+def decode_position(cursor: Optional[str]) -> int:
+    """How many items come before the page that starts after `cursor` (0 without one)."""
+    if cursor is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise PageInputError("after is not a cursor this API gave out") from None
+    number = text[len(POSITION_PREFIX):]
+    if not text.startswith(POSITION_PREFIX) or not number.isdigit() or len(number) > 9:
+        raise PageInputError("after is not a cursor this API gave out")
+    return int(number)
 
 
 def check_page_size(first: int) -> None:

@@ -85,6 +85,9 @@ NETWORK = Rule("network", PRACTITIONERS + ("integrator",), ("family:read",),
                condition_text="depth > 1 needs massh_analyst")
 EXPORT = Rule("export", ("data_manager", "integrator"), ("people:read",),
               "Paged export of identities for partner systems and data quality")
+# Where a paged list goes on (hasNextPage, endCursor): whoever may read one of the paged lists.
+PAGING = Rule("paging", tuple(dict.fromkeys(EXPORT.roles + ANALYSIS.roles)), EXPORT.scopes,
+              "Where a paged list (the export, the people at an address) goes on")
 AUDIT = Rule("audit", ("ig_reviewer", "team_manager"), (),
              "Who read whom: IG reviewers see all, team managers their own team")
 PUBLIC = Rule("public", ROLES, ("people:read", "services:read", "family:read", "contacts:read"),
@@ -128,11 +131,13 @@ POLICY: dict[str, dict[str, Rule]] = {
     "NetworkNode": _fields(NETWORK, "id kind label age services"),
     "NetworkEdge": _fields(NETWORK, "source target type kind"),
     "Resident": _fields(ANALYSIS, "person livesThereNow recordedBy lastSeen"),
+    "ResidentEdge": _fields(ANALYSIS, "cursor node"),
+    "ResidentConnection": _fields(ANALYSIS, "edges pageInfo totalCount"),
     "SharedAddress": _fields(ANALYSIS, "addressId line postcode people"),
     "PersonOfConcern": _fields(ANALYSIS, "person steps involvements"),
     "SourceSystem": _fields(PUBLIC, "source system lastSynchronised extractedAt coverageFrom coverageTo rowsIn "
                                     "rowsLoaded rowsQuarantined"),
-    "PageInfo": _fields(EXPORT, "hasNextPage endCursor"),
+    "PageInfo": _fields(PAGING, "hasNextPage endCursor"),
     "PersonHitEdge": _fields(EXPORT, "cursor node"),
     "PersonHitConnection": _fields(EXPORT, "edges pageInfo"),
     "FieldPermission": _fields(PUBLIC, "typeName fieldName roles scopes purpose personalData condition"),

@@ -59,10 +59,50 @@ def test_people_at_the_childs_address_include_the_child(live_stack, demo_child):
     person = _data(live_stack.graphql("""query($id: ID!) { person(id: $id) { currentAddress { id } } }""",
                                       {"id": demo_child["person_id"]}))["person"]
     residents = _data(live_stack.graphql("""query($a: ID!) { peopleAtAddress(addressId: $a) {
-        person { id } livesThereNow recordedBy } }""", {"a": person["currentAddress"]["id"]},
-        role="massh_analyst"))["peopleAtAddress"]
-    mine = next(r for r in residents if r["person"]["id"] == demo_child["person_id"])
+        edges { node { person { id } livesThereNow recordedBy } } } }""", {"a": person["currentAddress"]["id"]},
+        role="massh_analyst"))["peopleAtAddress"]["edges"]
+    mine = next(e["node"] for e in residents if e["node"]["person"]["id"] == demo_child["person_id"])
     assert mine["livesThereNow"] and mine["recordedBy"]
+
+
+def test_an_analyst_pages_through_everyone_at_a_busy_address_exactly_once(live_stack):
+    """A hostel or a block of flats can hold more people than one page: every one of them is reachable, once, and
+    the page says how many there are in all (no silent cut-off)."""
+    with _driver(live_stack.settings) as driver:
+        busiest = driver.execute_query("""
+            MATCH (g:Published {id: 'graph'}) MATCH (a:Address {run: g.run})<-[:LIVES_AT]-(p:Person)
+            RETURN a.id AS address, collect(p.id) AS people ORDER BY size(people) DESC LIMIT 1""").records[0]
+    expected = busiest["people"]
+    assert len(expected) >= 5, "the demo town has addresses several people have lived at"
+    seen, now_flags, after, pages = [], [], None, 0
+    while True:
+        page = _data(live_stack.graphql("""query($a: ID!, $after: String) { peopleAtAddress(addressId: $a, first: 2,
+            after: $after) { totalCount edges { cursor node { person { id } livesThereNow } }
+            pageInfo { hasNextPage endCursor } } }""", {"a": busiest["address"], "after": after},
+            role="massh_analyst"))["peopleAtAddress"]
+        pages += 1
+        assert page["totalCount"] == len(expected)
+        seen.extend(e["node"]["person"]["id"] for e in page["edges"])
+        now_flags.extend(e["node"]["livesThereNow"] for e in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+        after = page["pageInfo"]["endCursor"]
+    assert pages == (len(expected) + 1) // 2
+    assert len(seen) == len(set(seen)) and set(seen) == set(expected)
+    assert now_flags == sorted(now_flags, reverse=True), "people living there now come first"
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ("first: 101", "first must be between 1 and 100"),
+    ('after: "not-a-cursor"', "after is not a cursor this API gave out"),
+    ('after: "cGVyc29uOjE="', "after is not a cursor this API gave out"),  # a people-export cursor, not a position
+])
+def test_bad_resident_pages_are_clear_errors(live_stack, arguments, message):
+    body = live_stack.graphql(f'{{ peopleAtAddress(addressId: "x", {arguments}) {{ totalCount }} }}',
+                              role="massh_analyst")
+    assert body["errors"][0]["message"] == message
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_adults_on_probation_near_a_child_are_found(live_stack):

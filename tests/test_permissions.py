@@ -126,6 +126,7 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
     queue = [("Query", "problemReportQueue", "problemReportQueue")]
     review = [("Query", "matchReviewQueue", "matchReviewQueue(status: ALL, first: 5)")]
     decided = [("Query", "matchReviewQueue", "matchReviewQueue(status: DECIDED, first: 5)")]
+    residents = [("Query", "peopleAtAddress", f'peopleAtAddress(addressId: "{s["address"]}")')]
     pairs = [("MatchReviewPage", "pairs", "pairs")]
     return {
         "Query": ([], "social_worker"),
@@ -148,7 +149,9 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
         "Network": (network, "social_worker"),
         "NetworkNode": (network + [("Network", "nodes", "nodes")], "social_worker"),
         "NetworkEdge": (network + [("Network", "edges", "edges")], "social_worker"),
-        "Resident": ([("Query", "peopleAtAddress", f'peopleAtAddress(addressId: "{s["address"]}")')],
+        "ResidentConnection": (residents, "massh_analyst"),
+        "ResidentEdge": (residents + [("ResidentConnection", "edges", "edges")], "massh_analyst"),
+        "Resident": (residents + [("ResidentConnection", "edges", "edges"), ("ResidentEdge", "node", "node")],
                      "massh_analyst"),
         "SharedAddress": ([("Query", "sharedAddresses", f"sharedAddresses(personId: {p})")], "massh_analyst"),
         "PersonOfConcern": ([("Query", "peopleOfConcern", f"peopleOfConcern(personId: {p}, depth: 3, minAge: 0)")],
@@ -305,7 +308,7 @@ def test_node_ids_of_other_kinds_do_not_open_a_person(live_stack, subject):
 
 
 def test_social_worker_cannot_use_analyst_queries(live_stack, subject):
-    q = 'query($a: ID!) { peopleAtAddress(addressId: $a) { person { id } } }'
+    q = 'query($a: ID!) { peopleAtAddress(addressId: $a) { edges { node { person { id } } } } }'
     assert _codes(live_stack.graphql(q, {"a": subject["address"]})) == ["FORBIDDEN"]
     assert not _codes(live_stack.graphql(q, {"a": subject["address"]}, role="massh_analyst"))
 

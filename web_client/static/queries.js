@@ -75,9 +75,10 @@ query PeopleOfConcern($id: ID!, $depth: Int!, $types: [ConcernType!], $minAge: I
 }`;
 
 export const PEOPLE_AT_ADDRESS = `
-query PeopleAtAddress($addressId: ID!) {
-  peopleAtAddress(addressId: $addressId) {
-    livesThereNow recordedBy lastSeen person { id displayName age dob }
+query PeopleAtAddress($addressId: ID!, $after: String) {
+  peopleAtAddress(addressId: $addressId, first: 100, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { livesThereNow recordedBy lastSeen person { id displayName age dob } } }
   }
 }`;
 

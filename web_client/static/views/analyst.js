@@ -11,6 +11,22 @@ import { ensurePurpose } from './person.js';
 const CONCERNS = [['ASB', 'Anti-social behaviour'], ['PROBATION', 'Probation'], ['YOUTH_JUSTICE', 'Youth justice']];
 const hashFor = (params) => `#/analyst?${new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v != null)).toString()}`;
 
+// "Everyone recorded at X" when one page holds them all; otherwise which of how many this page shows.
+function residentsCaption(page, shown, after, where) {
+  if (!page || (!after && !page.pageInfo.hasNextPage)) return `Everyone recorded at ${where}`;
+  return `${plural(page.totalCount, 'person', 'people')} recorded at ${where}: ${shown} on this page`;
+}
+
+function residentPages(page, params) {
+  if (!page || (!params.after && !page.pageInfo.hasNextPage)) return '';
+  return html`<nav class="govuk-pagination" aria-label="People at this address">
+    ${params.after ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${hashFor({ ...params, after: '' })}">
+      <span class="govuk-pagination__link-title">First page</span></a></div>` : ''}
+    ${page.pageInfo.hasNextPage ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" rel="next" href="${hashFor({ ...params, after: page.pageInfo.endCursor })}">
+      <span class="govuk-pagination__link-title">Next page</span></a></div>` : ''}
+  </nav>`;
+}
+
 function peopleTable(caption, rows, columns) {
   return html`
   <table class="govuk-table">
@@ -140,11 +156,13 @@ export async function renderAnalyst(view, params, context) {
   const concern = (concernAnswer.data && concernAnswer.data.peopleOfConcern) || [];
   const shared = (sharedAnswer.data && sharedAnswer.data.sharedAddresses) || [];
   let residents = null;
+  let residentPage = null;
   if (params.address) {
-    const answer = await graphql(PEOPLE_AT_ADDRESS, { addressId: params.address }, { signal });
+    const answer = await graphql(PEOPLE_AT_ADDRESS, { addressId: params.address, after: params.after || null }, { signal });
     if (signal.aborted) return;
     errors.push(...(answer.errors || []));
-    residents = (answer.data && answer.data.peopleAtAddress) || [];
+    residentPage = answer.data && answer.data.peopleAtAddress;
+    residents = residentPage ? residentPage.edges.map((e) => e.node) : [];
   }
   const addressName = (a) => [a.line, a.postcode].filter(Boolean).join(', ');
   const chosenAddress = person.addresses.find((a) => a.id === params.address);
@@ -166,12 +184,13 @@ export async function renderAnalyst(view, params, context) {
 
     <h2 class="govuk-heading-m" id="addresses">People at the same addresses</h2>
     ${person.addresses.length ? html`<ul class="govuk-list">${person.addresses.map((a) => html`
-      <li><a class="govuk-link" href="${hashFor({ ...params, address: a.id })}">${addressName(a)}</a>${a.mostRecent ? ' (most recent)' : ''}</li>`)}</ul>` : html`<p class="govuk-body">No addresses are recorded.</p>`}
-    ${residents ? (residents.length ? peopleTable(`Everyone recorded at ${chosenAddress ? addressName(chosenAddress) : 'this address'}`, residents, [
+      <li><a class="govuk-link" href="${hashFor({ ...params, address: a.id, after: '' })}">${addressName(a)}</a>${a.mostRecent ? ' (most recent)' : ''}</li>`)}</ul>` : html`<p class="govuk-body">No addresses are recorded.</p>`}
+    ${residents ? (residents.length ? peopleTable(residentsCaption(residentPage, residents.length, params.after, chosenAddress ? addressName(chosenAddress) : 'this address'), residents, [
     ['Name', (r) => personLink(r.person)], ['Age', (r) => valueOr(r.person.age, 'Not known')],
     ['Lives there now', (r) => (r.livesThereNow ? 'Yes' : 'No')], ['Last seen', (r) => formatDate(r.lastSeen) || 'Not recorded'],
     ['Recorded by', (r) => r.recordedBy.map(sourceName).join(', ')],
   ]) : html`<p class="govuk-body">No one else is recorded at this address.</p>`) : ''}
+    ${residentPages(residentPage, params)}
     ${shared.length ? peopleTable('Addresses shared with other people', shared, [
     ['Address', (s) => addressName(s)], ['People', (s) => html`<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">${s.people.map((p) => html`<li>${personLink(p)}</li>`)}</ul>`],
   ]) : html`<p class="govuk-body">No addresses shared with other people.</p>`}

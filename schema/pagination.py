@@ -40,16 +40,19 @@ def encode_cursor(person_id: str) -> str:
     return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{person_id}".encode()).decode()
 
 
-def decode_cursor(cursor: Optional[str]) -> Optional[str]:
-    if cursor is None:
-        return None
+def _decoded(cursor: str, prefix: str) -> str:
+    """What follows `prefix` in a cursor this API gave out; PageInputError for anything else."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise PageInputError("after is not a cursor this API gave out") from None
-    if not text.startswith(CURSOR_PREFIX):
+    if not text.startswith(prefix):
         raise PageInputError("after is not a cursor this API gave out")
-    return text[len(CURSOR_PREFIX):]
+    return text[len(prefix):]
+
+
+def decode_cursor(cursor: Optional[str]) -> Optional[str]:
+    return None if cursor is None else _decoded(cursor, CURSOR_PREFIX)
 
 
 def encode_position(position: int) -> str:
@@ -61,12 +64,8 @@ def decode_position(cursor: Optional[str]) -> int:
     """How many items come before the page that starts after `cursor` (0 without one)."""
     if cursor is None:
         return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise PageInputError("after is not a cursor this API gave out") from None
-    number = text[len(POSITION_PREFIX):]
-    if not text.startswith(POSITION_PREFIX) or not number.isdigit() or len(number) > 9:
+    number = _decoded(cursor, POSITION_PREFIX)
+    if not number.isdigit() or len(number) > 9:
         raise PageInputError("after is not a cursor this API gave out")
     return int(number)
 

@@ -448,6 +448,7 @@ def start(settings: Settings, timeout: float = 120.0) -> int:
         console.print(f"[green]Neo4j is up[/green] on {uri} after {time.monotonic() - began:.1f}s.")
         if _warm_up_wanted(settings):
             warm_up(settings)
+            warm_up_writes(settings)
     return code
 
 
@@ -503,6 +504,21 @@ def warm_up(settings: Settings, timeout: float = WARM_UP_TIMEOUT_SECONDS) -> Opt
                   f"{read['index_entries']:,} index entries, and {read['people_paths']:,} people as a refresh "
                   "reads them.")
     return read
+
+
+def warm_up_writes(settings: Settings, timeout: float = WARM_UP_TIMEOUT_SECONDS) -> Optional[dict[str, int]]:
+    """Rehearse a refresh's switch on made-up data nobody sees, committed, so that the JVM compiles Neo4j's write
+    paths now rather than during the first refresh (family_context/neo4j_write_warm_up.py says why and how). What
+    each switch statement wrote, or None when it failed (reported, never fatal)."""
+    from neo4j import GraphDatabase
+
+    from family_context.neo4j_write_warm_up import warm_up_writes as rehearse
+
+    def connect():
+        return GraphDatabase.driver(local_uri(settings), auth=(settings.neo4j_user, _read_password(settings) or ""))
+
+    with console.status("Warming Neo4j's write paths (a refresh rehearsed on made-up data) ..."):
+        return rehearse(connect, timeout, console.print)
 
 
 def _wait_for_bolt(

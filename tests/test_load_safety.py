@@ -535,3 +535,72 @@ def test_a_refresh_killed_half_way_changes_nothing(neo4j, small_town, tmp_path, 
     assert report.counts["housing_tenancy"].rows_in == len(_rows(new_town[0] / "housing_tenancies.csv"))
     # The killed run's staged copy and the re-run's retired records are gone: only the published graph is stored.
     assert _data_nodes(neo4j) == sum(generation_counts(_driver(neo4j))["nodes"].values())
+
+
+# ------------------------------------------------------------------------------------------ the start's write warm-up
+
+
+def _stored(settings) -> tuple[list, list]:
+    """Every node and relationship in the database with its labels or type and properties, bookkeeping included."""
+    driver = _driver(settings)
+    nodes = driver.execute_query("MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props "
+                                 "ORDER BY id").records
+    relationships = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN elementId(r) AS id, type(r) AS type, elementId(a) AS a, elementId(b) AS b, "
+        "properties(r) AS props ORDER BY id").records
+    return [r.data() for r in nodes], [r.data() for r in relationships]
+
+
+def _visible(settings) -> tuple:
+    """What readers and operators can see: the published content, its dates and households, the published counts,
+    what the name index finds for the warm-up's made-up name, and the status page's counts."""
+    from cypher import query
+    from graph_loader.inspect import digest_rows, generation_counts
+
+    driver = _driver(settings)
+    search = driver.execute_query("CALL db.index.fulltext.queryNodes('person_names', 'warm~1 OR up~1') YIELD node "
+                                  "RETURN count(node) AS n").records[0]["n"]
+    status = [r.data() for r in driver.execute_query(query("ops/status_counts")).records]
+    return digest_rows(driver), _dated_rows(settings), generation_counts(driver), search, status
+
+
+def test_the_start_write_warm_up_commits_only_made_up_data_nobody_sees_and_removes_it(neo4j, small_town,
+                                                                                       monkeypatch):
+    # After a start of a big store, Neo4j rehearses a refresh's switch on made-up data (committed, so that the JVM
+    # compiles the commit's code too). Readers never see that data, while it exists or after, and none is left.
+    from family_context import neo4j_server, neo4j_write_warm_up as warm
+
+    monkeypatch.setattr(warm, "WARM_UP_PEOPLE", 300)
+    _load(neo4j, small_town)
+    stored, visible = _stored(neo4j), _visible(neo4j)
+
+    made = warm.stage(_driver(neo4j), 60)  # what a warm-up killed after its first step leaves behind
+    assert made == 300 and _run_nodes(neo4j, warm.WARM_UP_RUN) == 300 * 5
+    assert _visible(neo4j) == visible
+
+    written = neo4j_server.warm_up_writes(neo4j)
+    assert written is not None
+    # Every kind of write a refresh's switch makes was rehearsed, and committed (rolled back, it would compile less).
+    assert {name for name, count in written.items() if count > 0} == {
+        "switch_retire", "switch_stamp", "switch_attach", "switch_set", "switch_set_extracted_at",
+        "switch_set_relationships", "switch_set_last_seen", "switch_delete_relationships", "switch_lives_at",
+        "switch_delete_nodes", "switch_households", "switch_members"}
+    # The leftover of the "killed" one and its own made-up data are gone: the store holds exactly what it held.
+    assert _stored(neo4j) == stored
+    assert _visible(neo4j) == visible
+
+
+def test_a_refresh_after_the_write_warm_up_gives_what_it_gives_without(neo4j, small_town, tmp_path, monkeypatch):
+    from family_context import neo4j_server, neo4j_write_warm_up as warm
+    from graph_loader.inspect import digest
+
+    monkeypatch.setattr(warm, "WARM_UP_PEOPLE", 300)
+    new_town = _new_housing_extract(small_town, tmp_path / "after-warm-up")
+    _load(neo4j, small_town)
+    _load(neo4j, new_town, only=["housing_tenancy", "housing_asb"])
+    without = digest(_driver(neo4j)), _dated_rows(neo4j)
+
+    _load(neo4j, small_town)
+    assert neo4j_server.warm_up_writes(neo4j) is not None
+    _load(neo4j, new_town, only=["housing_tenancy", "housing_asb"])
+    assert (digest(_driver(neo4j)), _dated_rows(neo4j)) == without

@@ -186,7 +186,7 @@ async def user(number: int, http: httpx.AsyncClient, url: str, token: str, names
         name = names[i % len(names)]
         i += 1
         found = await call("search", SEARCH, {"name": name, "dob": None, "caseId": None, "first": 20})
-        hits = (found or {}).get("searchPeople") or []
+        hits = [edge["node"] for edge in ((found or {}).get("searchPeople") or {}).get("edges") or []]
         if not hits:
             await pause()
             continue

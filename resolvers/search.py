@@ -11,6 +11,9 @@ from resolvers.search_terms import lucene_query
 from schema.types import PersonHit
 
 MAX_RESULTS = 50
+# How deep paging may go: past the 500 best matches, a date of birth or more of the name finds the person sooner,
+# and each page deeper costs Neo4j the ranking of every hit above it.
+MAX_REACH = 500
 
 
 class SearchInputError(ValueError):
@@ -31,18 +34,27 @@ def dob_filter(dob: str | None) -> dict[str, date | None]:
         raise SearchInputError("Date of birth must be a date such as 2014-02-03 or 03/02/2014, or a year such as 2014")
 
 
+def page_limit(skip: int, first: int) -> int:
+    """How many hits the page may hold: `first`, or fewer where it meets the reach."""
+    if skip >= MAX_REACH:
+        raise SearchInputError(f"Search pages go no further than the best {MAX_REACH} matches: add a date of birth "
+                               "or more of the name to narrow the search")
+    return min(first, MAX_REACH - skip)
+
+
 async def search_people(graph: GraphReader, name: str | None, dob: str | None, case_id: str | None,
-                        first: int) -> list[PersonHit]:
-    limit = max(1, min(first, MAX_RESULTS))
+                        skip: int, first: int) -> tuple[list[PersonHit], bool]:
+    """The hits ranked skip + 1 to skip + first by relevance, in rank order, and whether more follow."""
+    limit = page_limit(skip, first)
     if case_id and case_id.strip():
         cleaned = re.sub(r"\s+", "", case_id.strip())
-        rows = await graph.read("api/search_by_case_id", case_id=cleaned, limit=limit, case_sources=CASE_SOURCES)
+        rows = await graph.read("api/search_by_case_id", case_id=cleaned, skip=skip, limit=limit + 1,
+                                case_sources=CASE_SOURCES)
     else:
         lucene = lucene_query(name or "")
         if lucene is None:
             raise SearchInputError("Enter a name (surname first is fine) or a case ID")
-        rows = await graph.read("api/search_by_name", lucene=lucene, limit=limit, case_sources=CASE_SOURCES,
-                                **dob_filter(dob))
+        rows = await graph.read("api/search_by_name", lucene=lucene, skip=skip, limit=limit + 1,
+                                case_sources=CASE_SOURCES, **dob_filter(dob))
     hits = [person_hit(row) for row in rows[0]["hits"]]
-    # Relevance picks who is in the list; the list itself reads youngest first, as social workers asked.
-    return sorted(hits, key=lambda h: h.dob or "", reverse=True)
+    return hits[:limit], len(hits) > limit

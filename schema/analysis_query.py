@@ -14,8 +14,8 @@ from resolvers.team import team_around_child
 from schema.analysis_types import (ConcernType, Network, NetworkLink, PersonOfConcern, ResidentConnection,
                                    ResidentEdge, SharedAddress, SourceSystem, TeamMember)
 from schema.errors import not_found, user_error
-from schema.pagination import (PageInfo, PageInputError, PersonHitConnection, check_page_size, connection,
-                               decode_cursor, decode_position, encode_position)
+from schema.pagination import (PageInputError, PersonHitConnection, check_page_size, connection, decode_cursor,
+                               page_start, position_edges)
 
 LIST_LIMIT = 200
 
@@ -53,15 +53,13 @@ class AnalysisQuery:
                                 seen_to: Optional[date] = None, first: int = 50,
                                 after: Optional[str] = None) -> ResidentConnection:
         try:
-            check_page_size(first)
-            skip = decode_position(after)
+            skip = page_start(first, after)
         except PageInputError as exc:
             raise user_error(str(exc)) from None
         residents, total = await people_at_address(info.context["graph"], str(address_id), seen_from, seen_to,
                                                    skip, first)
-        edges = [ResidentEdge(cursor=encode_position(skip + n), node=r) for n, r in enumerate(residents, start=1)]
-        return ResidentConnection(edges=edges, total_count=total, page_info=PageInfo(
-            has_next_page=skip + len(edges) < total, end_cursor=edges[-1].cursor if edges else None))
+        edges, page_info = position_edges(residents, skip, skip + len(residents) < total, ResidentEdge)
+        return ResidentConnection(edges=edges, total_count=total, page_info=page_info)
 
     @strawberry.field(description="People who share, or shared, an address with the person.")
     async def shared_addresses(self, info: Info, person_id: strawberry.ID) -> list[SharedAddress]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Optional
+from typing import Callable, Optional, Sequence, TypeVar
 
 import strawberry
 
@@ -33,6 +33,19 @@ class PersonHitEdge:
 @strawberry.type(description="A page of people; ask for the next with `after: pageInfo.endCursor`.")
 class PersonHitConnection:
     edges: list[PersonHitEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class PersonSearchEdge:
+    cursor: str = strawberry.field(description="The hit's rank by relevance: `after` it come the hits ranked below.")
+    node: PersonHit
+
+
+@strawberry.type(description="A page of search hits: the best matches by relevance, listed youngest first; ask "
+                             "for the next best with `after: pageInfo.endCursor`.")
+class PersonSearchConnection:
+    edges: list[PersonSearchEdge]
     page_info: PageInfo
 
 
@@ -70,9 +83,28 @@ def decode_position(cursor: Optional[str]) -> int:
     return int(number)
 
 
-def check_page_size(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE_SIZE:
-        raise PageInputError(f"first must be between 1 and {MAX_PAGE_SIZE}")
+def check_page_size(first: int, maximum: int = MAX_PAGE_SIZE) -> None:
+    if not 1 <= first <= maximum:
+        raise PageInputError(f"first must be between 1 and {maximum}")
+
+
+def page_start(first: int, after: Optional[str], maximum: int = MAX_PAGE_SIZE) -> int:
+    """How many items come before the page asked for; PageInputError for a bad `first` or `after`."""
+    check_page_size(first, maximum)
+    return decode_position(after)
+
+
+Item = TypeVar("Item")
+Edge = TypeVar("Edge")
+
+
+def position_edges(items: Sequence[Item], skip: int, has_next_page: bool,
+                   edge: Callable[..., Edge]) -> tuple[list[Edge], PageInfo]:
+    """A page of a list paged by position: each item's edge carries its position in the whole list (from 1), so
+    `after` any edge's cursor, or the page's endCursor, carries on from there."""
+    edges = [edge(cursor=encode_position(skip + n), node=item) for n, item in enumerate(items, start=1)]
+    end_cursor = encode_position(skip + len(items)) if items else None
+    return edges, PageInfo(has_next_page=has_next_page, end_cursor=end_cursor)
 
 
 def connection(hits: list[PersonHit], first: int) -> PersonHitConnection:

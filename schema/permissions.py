@@ -86,8 +86,9 @@ NETWORK = Rule("network", PRACTITIONERS + ("integrator",), ("family:read",),
 EXPORT = Rule("export", ("data_manager", "integrator"), ("people:read",),
               "Paged export of identities for partner systems and data quality")
 # Where a paged list goes on (hasNextPage, endCursor): whoever may read one of the paged lists.
-PAGING = Rule("paging", tuple(dict.fromkeys(EXPORT.roles + ANALYSIS.roles)), EXPORT.scopes,
-              "Where a paged list (the export, the people at an address) goes on")
+PAGING = Rule("paging", tuple(dict.fromkeys(IDENTITY.roles + EXPORT.roles + ANALYSIS.roles)),
+              tuple(dict.fromkeys(IDENTITY.scopes + EXPORT.scopes)),
+              "Where a paged list (search hits, the export, the people at an address) goes on")
 AUDIT = Rule("audit", ("ig_reviewer", "team_manager"), (),
              "Who read whom: IG reviewers see all, team managers their own team")
 PUBLIC = Rule("public", ROLES, ("people:read", "services:read", "family:read", "contacts:read"),
@@ -140,6 +141,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "PageInfo": _fields(PAGING, "hasNextPage endCursor"),
     "PersonHitEdge": _fields(EXPORT, "cursor node"),
     "PersonHitConnection": _fields(EXPORT, "edges pageInfo"),
+    "PersonSearchEdge": _fields(IDENTITY, "cursor node"),
+    "PersonSearchConnection": _fields(IDENTITY, "edges pageInfo"),
     "FieldPermission": _fields(PUBLIC, "typeName fieldName roles scopes purpose personalData condition"),
     "AccessPurpose": _fields(PUBLIC, "code label"),
     "Me": _fields(PUBLIC, "name roles scopes team client"),

@@ -163,3 +163,15 @@ def demo_child(town: tuple[Path, Path]) -> dict:
                             for pid, kind in found],
             }
     raise AssertionError("the test town has no LCS child with an open case and both parents recorded")
+
+
+@pytest.fixture(scope="session")
+def common_surname(loaded_graph: Settings) -> str:
+    """The surname the most people in the loaded town share: a search that finds more than a page."""
+    from neo4j import GraphDatabase
+
+    s = loaded_graph
+    with GraphDatabase.driver(s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password)) as driver:
+        return driver.execute_query("""
+            MATCH (g:Published {id: 'graph'}) MATCH (p:Person {run: g.run}) WHERE p.last_name IS NOT NULL
+            RETURN p.last_name AS name, count(*) AS n ORDER BY n DESC, name LIMIT 1""").records[0]["name"]

@@ -16,7 +16,7 @@ PERSON = """query($id: ID!) { person(id: $id) { id displayName dob caseIds
   services { key status involvements { kind leadPractitioner { name phone } } }
   relationships { type person { id displayName } } } }"""
 BRIEF = "query($id: ID!) { person(id: $id) { id displayName dob } }"
-SEARCH = "query($name: String) { searchPeople(name: $name) { id displayName dob } }"
+SEARCH = "query($name: String) { searchPeople(name: $name) { edges { cursor node { id displayName dob } } } }"
 
 
 def _db(live_stack) -> sqlite3.Connection:
@@ -56,13 +56,33 @@ def test_person_page_is_one_person_viewed_and_one_service_details_event(live_sta
 def test_a_search_is_one_search_event_and_one_results_shown_event(live_stack, demo_child):
     rid = _rid()
     name = f"{demo_child['last_name']} {demo_child['first_name']}"
-    hits = live_stack.graphql(SEARCH, {"name": name}, headers={"X-Request-ID": rid})["data"]["searchPeople"]
+    found = live_stack.graphql(SEARCH, {"name": name}, headers={"X-Request-ID": rid})["data"]["searchPeople"]
+    hits = [edge["node"] for edge in found["edges"]]
     events = _events(live_stack, rid)
     assert [e["event"] for e in events] == ["search", "results_shown"]
     search, shown = events
     assert search["fields"] == ["criteria.name"] and search["whom"] == []
     assert shown["whom"] == sorted(h["id"] for h in hits)
     assert shown["fields"] == ["PersonHit.displayName", "PersonHit.dob", "PersonHit.id"]
+
+
+def test_each_page_of_a_search_records_whom_it_showed(live_stack, demo_child):
+    """Paging on is the same search, audited the same way: the criteria (not the cursor), and the people on the
+    page that was shown."""
+    query = """query($name: String, $after: String) { searchPeople(name: $name, first: 2, after: $after) {
+        edges { node { id displayName } } pageInfo { endCursor } } }"""
+    after = None
+    for _ in range(2):
+        rid = _rid()
+        page = live_stack.graphql(query, {"name": demo_child["last_name"], "after": after},
+                                  headers={"X-Request-ID": rid})["data"]["searchPeople"]
+        assert page["edges"], "the demo child's surname matches more than two people"
+        search, shown = _events(live_stack, rid)
+        assert search["event"] == "search" and search["fields"] == ["criteria.name"]
+        assert shown["event"] == "results_shown"
+        assert shown["whom"] == sorted(edge["node"]["id"] for edge in page["edges"])
+        assert shown["fields"] == ["PersonHit.displayName", "PersonHit.id"]
+        after = page["pageInfo"]["endCursor"]
 
 
 def test_the_audit_never_holds_values(live_stack, demo_child):

@@ -376,3 +376,26 @@ def test_analyst_pages_through_everyone_at_a_busy_address(live_stack, new_page):
     page.get_by_role("link", name="First page").click()
     page.locator(f"caption:has-text('{len(everyone)} people recorded at')").wait_for()
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_more_search_results_after_the_first_twenty(live_stack, common_surname, new_page):
+    """A common surname matches more people than one page: *More results* shows the next twenty closest matches
+    (none of the first twenty again), and *First results* goes back."""
+    page = new_page()
+    sign_in(page, live_stack, "social.worker")
+    page.goto(f"{live_stack.base_url}/#/search?name={common_surname}")
+    page.wait_for_selector("#results-heading:has-text('20 people found')")
+    first_ids = page.locator(".fc-results tbody tr").evaluate_all("rows => rows.map(r => r.dataset.personId)")
+    assert len(first_ids) == 20 and "closest matches" in page.locator(".govuk-inset-text").inner_text()
+    assert page.get_by_role("link", name="First results").count() == 0
+    page.get_by_role("link", name="More results").click()
+    page.wait_for_selector("#results-heading:has-text('More people found')")
+    next_ids = page.locator(".fc-results tbody tr").evaluate_all("rows => rows.map(r => r.dataset.personId)")
+    assert next_ids and not set(next_ids) & set(first_ids)
+    assert "after=" in page.url
+    axe(page, live_stack, "search, more results")
+    shot(page, "12-search-more-results")
+    page.get_by_role("link", name="First results").click()
+    page.wait_for_selector("#results-heading:has-text('20 people found')")
+    assert page.locator(".fc-results tbody tr").evaluate_all("rows => rows.map(r => r.dataset.personId)") == first_ids
+    assert page.problems == []  # type: ignore[attr-defined]

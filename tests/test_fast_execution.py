@@ -110,9 +110,10 @@ def test_edge_cases_are_the_same_both_ways(both, demo_child, document, flags):
 
 
 def test_a_search_and_the_family_network_are_the_same_both_ways(both, demo_child):
-    search = both.compare("""query($n: String!) { searchPeople(name: $n) { id displayName dob age caseIds
-        currentAddress sources } }""", {"n": f"{demo_child['first_name']} {demo_child['last_name']}"}, ANALYST)
-    assert demo_child["person_id"] in {hit["id"] for hit in search.data["searchPeople"]}
+    search = both.compare("""query($n: String!) { searchPeople(name: $n) { edges { cursor node { id displayName dob
+        age caseIds currentAddress sources } } pageInfo { hasNextPage endCursor } } }""",
+                          {"n": f"{demo_child['first_name']} {demo_child['last_name']}"}, ANALYST)
+    assert demo_child["person_id"] in {edge["node"]["id"] for edge in search.data["searchPeople"]["edges"]}
     network = both.compare("""query($id: ID!) { network(personId: $id, depth: 2) { truncated
         nodes { id kind label age services } edges { source target type kind } } }""",
                            {"id": demo_child["person_id"]}, ANALYST)

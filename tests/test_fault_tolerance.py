@@ -30,7 +30,7 @@ pytestmark = pytest.mark.integration
 
 SMALL = PROJECT_ROOT / "tests" / "fixtures" / "extracts_small"
 SOURCES = PROJECT_ROOT / "demo_town" / "sources.yaml"
-SEARCH = "query Find($name: String) { searchPeople(name: $name) { id displayName } }"
+SEARCH = "query Find($name: String) { searchPeople(name: $name) { edges { node { id displayName } } } }"
 
 
 # --- fixtures ------------------------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def test_neo4j_crash_gives_503_with_retry_after_then_recovers_without_restarting
         pytest.skip("the 503 mapping is not wired into the app yet (family_context/ops/wiring.patch)")
     before = _search(base_url, headers)
     assert before.status_code == 200, before.text
-    people = before.json()["data"]["searchPeople"]
+    people = before.json()["data"]["searchPeople"]["edges"]
     assert people
 
     assert neo4j_server.kill(settings) == 0
@@ -127,7 +127,7 @@ def test_neo4j_crash_gives_503_with_retry_after_then_recovers_without_restarting
         assert again.status_code == 503, again.text
         time.sleep(1)
     assert again.status_code == 200, again.text
-    assert again.json()["data"]["searchPeople"] == people
+    assert again.json()["data"]["searchPeople"]["edges"] == people
     assert httpx.get(f"{base_url}/health", timeout=30).status_code == 200
 
 

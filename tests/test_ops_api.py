@@ -95,7 +95,8 @@ def test_reports_refuse_unknown_people_sources_and_categories(live_stack, demo_c
 
 
 def test_usage_report_for_team_manager_service_owner_and_others(live_stack, demo_child):
-    live_stack.graphql("query($n: String) { searchPeople(name: $n) { id } }", {"n": demo_child["last_name"]})
+    live_stack.graphql("query($n: String) { searchPeople(name: $n) { edges { node { id } } } }",
+                       {"n": demo_child["last_name"]})
     today = date.today()
     span = {"a": (today - timedelta(days=7)).isoformat(), "b": (today + timedelta(days=1)).isoformat()}
     manager = live_stack.graphql(USAGE, span, role="team_manager")

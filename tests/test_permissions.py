@@ -121,6 +121,7 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
     team = [("Query", "teamAroundChild", f"teamAroundChild(personId: {p})")]
     network = [("Query", "network", f"network(personId: {p}, depth: 1)")]
     export = [("Query", "people", "people(first: 2)")]
+    search = [("Query", "searchPeople", f'searchPeople(caseId: "{s["case"]}")')]
     audit = [("Query", "auditEvents", "auditEvents(first: 1)")]
     usage = [("Query", "usageReport", "usageReport" + ROOT_CALLS["usageReport"])]
     queue = [("Query", "problemReportQueue", "problemReportQueue")]
@@ -131,7 +132,10 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
     return {
         "Query": ([], "social_worker"),
         "Person": (person, "social_worker"),
-        "PersonHit": ([("Query", "searchPeople", f'searchPeople(caseId: "{s["case"]}")')], "social_worker"),
+        "PersonSearchConnection": (search, "social_worker"),
+        "PersonSearchEdge": (search + [("PersonSearchConnection", "edges", "edges")], "social_worker"),
+        "PersonHit": (search + [("PersonSearchConnection", "edges", "edges"), ("PersonSearchEdge", "node", "node")],
+                      "social_worker"),
         "Address": (person + [("Person", "addresses", "addresses")], "social_worker"),
         "SourceRecord": (person + [("Person", "records", "records")], "social_worker"),
         "LinkReason": (person + [("Person", "records", "records"), ("SourceRecord", "linkReasons", "linkReasons")],
@@ -268,7 +272,7 @@ def test_ig_reviewer_cannot_look_anyone_up(live_stack, subject):
     body = live_stack.graphql('query($id: ID!) { person(id: $id) { displayName } }', {"id": subject["person"]},
                               role="ig_reviewer")
     assert body["data"] is None and _codes(body) == ["FORBIDDEN"]
-    body = live_stack.graphql('{ searchPeople(name: "smith") { id } }', role="ig_reviewer")
+    body = live_stack.graphql('{ searchPeople(name: "smith") { edges { node { id } } } }', role="ig_reviewer")
     assert body["data"] is None and _codes(body) == ["FORBIDDEN"]
 
 

@@ -4,6 +4,8 @@ MATCH (r:SourceRecord)
 WHERE (r.record_id = $case_id OR r.record_id STARTS WITH $case_id + '-') AND r.run = g.run
 MATCH (p:Person)-[:HAS_RECORD]->(r)
 WITH DISTINCT p
+ORDER BY p.id
+SKIP $skip
 LIMIT $limit
 // One row holding the hits in rank order: one record to stream instead of twenty (less driver work per search).
 RETURN collect({id: p.id, display_name: p.display_name, first_name: p.first_name, last_name: p.last_name,

@@ -1,6 +1,6 @@
 // Family Context web client: hash routes, rendered with GOV.UK Frontend markup. No framework, no build step.
 //   #/                                   search form (or, for roles that do not search people, their start page)
-//   #/search?name=..&dob=YYYY-MM-DD&caseId=..   search results (youngest first; one case ID match opens the person)
+//   #/search?name=..&dob=YYYY-MM-DD&caseId=..[&after=..]   search results (youngest first; one case ID match opens the person)
 //   #/person/<id>                        one person (after the purpose of access, once per person per session)
 //   #/person/<id>/team                   team around the child: copy, print, download CSV
 //   #/person/<id>/network?depth=&links=  family network graph with a table alternative

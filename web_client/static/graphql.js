@@ -51,9 +51,10 @@ export async function graphql(query, variables = {}, { signal } = {}) {
 }
 
 export const SEARCH_PEOPLE = `
-query SearchPeople($name: String, $dob: String, $caseId: String, $first: Int) {
-  searchPeople(name: $name, dob: $dob, caseId: $caseId, first: $first) {
-    id displayName dob age gender caseIds currentAddress sources
+query SearchPeople($name: String, $dob: String, $caseId: String, $first: Int, $after: String) {
+  searchPeople(name: $name, dob: $dob, caseId: $caseId, first: $first, after: $after) {
+    edges { node { id displayName dob age gender caseIds currentAddress sources } }
+    pageInfo { hasNextPage endCursor }
   }
 }`;
 

@@ -58,7 +58,7 @@ query FamilyNetwork($id: ID!, $depth: Int!, $links: [NetworkLink!]) {
 export const FIND_PEOPLE = `
 query FindPeople($name: String, $dob: String, $caseId: String, $first: Int) {
   searchPeople(name: $name, dob: $dob, caseId: $caseId, first: $first) {
-    id displayName dob age caseIds currentAddress sources
+    edges { node { id displayName dob age caseIds currentAddress sources } }
   }
 }`;
 

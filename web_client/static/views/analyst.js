@@ -114,7 +114,7 @@ function pathList(paths) {
 async function search(q, signal) {
   const caseLike = /^[A-Za-z]{2,4}\d{3,}$/.test(q.trim());
   const { data } = await graphql(FIND_PEOPLE, caseLike ? { caseId: q.trim(), first: 10 } : { name: q.trim(), first: 10 }, { signal });
-  return (data && data.searchPeople) || [];
+  return data && data.searchPeople ? data.searchPeople.edges.map((e) => e.node) : [];
 }
 
 export async function renderAnalyst(view, params, context) {

@@ -43,7 +43,7 @@ export function validate(values) {
 /** The query as a hash route: #/search?name=..&dob=..&caseId=.. (empty values left out). */
 export function searchHash(query) {
   const params = new URLSearchParams();
-  for (const key of ['name', 'dob', 'caseId']) if (query[key]) params.set(key, query[key]);
+  for (const key of ['name', 'dob', 'caseId', 'after']) if (query[key]) params.set(key, query[key]);
   return `#/search?${params.toString()}`;
 }
 
@@ -135,8 +135,19 @@ function describeQuery(query) {
   return parts.map((p, i) => html`${i ? (i === parts.length - 1 ? ' and ' : ', ') : ''}${p}`);
 }
 
-function results(query, hits) {
-  if (hits.length === 0) {
+/** Links to the first page and the next closest matches, as GOV.UK pagination. */
+function resultPages(query, pageInfo) {
+  if (!query.after && !pageInfo.hasNextPage) return '';
+  return html`<nav class="govuk-pagination" aria-label="Search results pages">
+    ${query.after ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${searchHash({ ...query, after: '' })}">
+      <span class="govuk-pagination__link-title">First results</span></a></div>` : ''}
+    ${pageInfo.hasNextPage ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" rel="next" href="${searchHash({ ...query, after: pageInfo.endCursor })}">
+      <span class="govuk-pagination__link-title">More results</span><span class="govuk-visually-hidden">: the next ${PAGE_SIZE} closest matches</span></a></div>` : ''}
+  </nav>`;
+}
+
+function results(query, hits, pageInfo) {
+  if (hits.length === 0 && !query.after) {
     return html`
     <h2 class="govuk-heading-m" id="results-heading" tabindex="-1">No people found</h2>
     <p class="govuk-body">No one ${describeQuery(query)} is known to any of the systems Family Context searches.</p>
@@ -147,14 +158,18 @@ function results(query, hits) {
       <li>search by case ID</li>
     </ul>`;
   }
-  const more = hits.length >= PAGE_SIZE
-    ? html`<div class="govuk-inset-text">Only the first ${PAGE_SIZE} matches are shown. Add a date of birth or more of the name to narrow the search.</div>`
+  const more = pageInfo.hasNextPage
+    ? html`<div class="govuk-inset-text">These are the ${query.after ? 'next ' : ''}${hits.length} closest matches. Add a date of birth or more of the name to narrow the search.</div>`
     : '';
+  const heading = query.after
+    ? `More people found: ${plural(hits.length, 'person', 'people')} on this page`
+    : `${plural(hits.length, 'person', 'people')} found`;
   return html`
-  <h2 class="govuk-heading-m" id="results-heading" tabindex="-1">${plural(hits.length, 'person', 'people')} found</h2>
+  <h2 class="govuk-heading-m" id="results-heading" tabindex="-1">${heading}</h2>
   <p class="govuk-body">${hits.length === 1 ? 'Person' : 'People'} ${describeQuery(query)}${hits.length === 1 ? '' : ', youngest first'}.</p>
   ${more}
-  ${resultsTable(hits)}`;
+  ${hits.length ? resultsTable(hits) : ''}
+  ${resultPages(query, pageInfo)}`;
 }
 
 function page({ values, fieldErrors = {}, summary = [], resultsMarkup = '' }) {
@@ -203,7 +218,7 @@ export async function renderSearch(view, query, { signal, navigate, status }) {
   status('Searching');
 
   const variables = { first: PAGE_SIZE };
-  for (const key of ['name', 'dob', 'caseId']) if (query[key]) variables[key] = query[key];
+  for (const key of ['name', 'dob', 'caseId', 'after']) if (query[key]) variables[key] = query[key];
   const { data, errors, aborted } = await graphql(SEARCH_PEOPLE, variables, { signal });
   if (aborted || signal.aborted) return;
 
@@ -216,15 +231,16 @@ export async function renderSearch(view, query, { signal, navigate, status }) {
     status('There is a problem with the search');
     return;
   }
-  const hits = data.searchPeople || [];
+  const found = data.searchPeople || { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+  const hits = found.edges.map((edge) => edge.node);
   // A case ID identifies one person: go straight to them (the search page is replaced in the history, so Back
   // returns to the form rather than bouncing back to the person).
-  if (query.caseId && !query.name && hits.length === 1) {
+  if (query.caseId && !query.name && !query.after && hits.length === 1) {
     status('Opening the person with this case ID');
     navigate(personHref(hits[0].id), { replace: true });
     return;
   }
-  view.render(page({ values, resultsMarkup: results(query, hits) }), {
+  view.render(page({ values, resultsMarkup: results(query, hits, found.pageInfo) }), {
     title: 'Search results – Find a person', focus: '#results-heading',
   });
   wire();

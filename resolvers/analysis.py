@@ -75,8 +75,10 @@ async def people_at_address(graph: GraphReader, address_id: str, seen_from: date
             for r in rows if r["id"] is not None], total
 
 
-async def shared_addresses(graph: GraphReader, person_id: str, limit: int) -> list[SharedAddress]:
-    rows = await graph.read("api/shared_addresses", id=person_id, limit=limit, case_sources=CASE_SOURCES)
+async def shared_addresses(graph: GraphReader, person_id: str, skip: int, limit: int) -> list[SharedAddress]:
+    """`limit` of the addresses the person shares with others, after the first `skip`, in address id order."""
+    rows = await graph.read("api/shared_addresses", id=person_id, skip=skip, limit=limit,
+                            case_sources=CASE_SOURCES)
     return [SharedAddress(address_id=r["address"]["id"], line=r["address"]["line"], postcode=r["address"]["postcode"],
                           people=[person_hit(p) for p in r["people"]]) for r in rows]
 

@@ -12,12 +12,11 @@ from resolvers.analysis import (AnalysisInputError, network, paths, people_at_ad
 from resolvers.sources import people_page, sources
 from resolvers.team import team_around_child
 from schema.analysis_types import (ConcernType, Network, NetworkLink, PersonOfConcern, ResidentConnection,
-                                   ResidentEdge, SharedAddress, SourceSystem, TeamMember)
+                                   ResidentEdge, SharedAddressConnection, SharedAddressEdge, SourceSystem,
+                                   TeamMember)
 from schema.errors import not_found, user_error
 from schema.pagination import (PageInputError, PersonHitConnection, check_page_size, connection, decode_cursor,
                                page_start, position_edges)
-
-LIST_LIMIT = 200
 
 
 @strawberry.type
@@ -61,9 +60,18 @@ class AnalysisQuery:
         edges, page_info = position_edges(residents, skip, skip + len(residents) < total, ResidentEdge)
         return ResidentConnection(edges=edges, total_count=total, page_info=page_info)
 
-    @strawberry.field(description="People who share, or shared, an address with the person.")
-    async def shared_addresses(self, info: Info, person_id: strawberry.ID) -> list[SharedAddress]:
-        return await shared_addresses(info.context["graph"], str(person_id), LIST_LIMIT)
+    @strawberry.field(description="People who share, or shared, an address with the person, by address (in a stable "
+                                  "order); at most 100 addresses a page.")
+    async def shared_addresses(self, info: Info, person_id: strawberry.ID, first: int = 50,
+                               after: Optional[str] = None) -> SharedAddressConnection:
+        try:
+            skip = page_start(first, after)
+        except PageInputError as exc:
+            raise user_error(str(exc)) from None
+        # One more than the page only says whether there is a next page.
+        found = await shared_addresses(info.context["graph"], str(person_id), skip, first + 1)
+        edges, page_info = position_edges(found[:first], skip, len(found) > first, SharedAddressEdge)
+        return SharedAddressConnection(edges=edges, page_info=page_info)
 
     @strawberry.field(description="People within `depth` steps (1-3) of a child with the chosen involvements "
                                   "(anti-social behaviour, probation, youth justice), aged `minAge` or over.")

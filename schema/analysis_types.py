@@ -78,6 +78,19 @@ class SharedAddress:
     people: list[PersonHit]
 
 
+@strawberry.type
+class SharedAddressEdge:
+    cursor: str
+    node: SharedAddress
+
+
+@strawberry.type(description="A page of the addresses a person shares or shared with others; ask for the next with "
+                             "`after: pageInfo.endCursor`.")
+class SharedAddressConnection:
+    edges: list[SharedAddressEdge]
+    page_info: PageInfo
+
+
 @strawberry.enum(description="Involvements analysts look for around a child.")
 class ConcernType(Enum):
     ASB = "housing_asb"

@@ -105,6 +105,48 @@ def test_bad_resident_pages_are_clear_errors(live_stack, arguments, message):
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+SHARED = """query($id: ID!, $first: Int, $after: String) { sharedAddresses(personId: $id, first: $first, after: $after) {
+    edges { cursor node { addressId people { id } } } pageInfo { hasNextPage endCursor } } }"""
+
+
+def test_an_analyst_pages_through_every_shared_address_exactly_once(live_stack):
+    """A page at a time reaches each address the person shares once, in the same order as one big page, each with
+    the same people (the demo town's most shared person has two such addresses: pages of one)."""
+    with _driver(live_stack.settings) as driver:
+        mover = driver.execute_query("""
+            MATCH (g:Published {id: 'graph'}) MATCH (p:Person {run: g.run})-[:LIVES_AT]->(a:Address)
+            WHERE EXISTS { MATCH (a)<-[:LIVES_AT]-(o:Person) WHERE o <> p }
+            WITH p, collect(DISTINCT a.id) AS addresses ORDER BY size(addresses) DESC, p.id LIMIT 1
+            RETURN p.id AS person, addresses""").records[0]
+    assert len(mover["addresses"]) >= 2, "someone in the demo town shares two or more addresses"
+    whole = _data(live_stack.graphql(SHARED, {"id": mover["person"], "first": 100},
+                                     role="massh_analyst"))["sharedAddresses"]
+    assert not whole["pageInfo"]["hasNextPage"]
+    seen, after = [], None
+    while True:
+        page = _data(live_stack.graphql(SHARED, {"id": mover["person"], "first": 1, "after": after},
+                                        role="massh_analyst"))["sharedAddresses"]
+        seen.extend(edge["node"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [edge["node"] for edge in whole["edges"]]
+    assert sorted(a["addressId"] for a in seen) == sorted(mover["addresses"])
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ("first: 101", "first must be between 1 and 100"),
+    ("first: 0", "first must be between 1 and 100"),
+    ('after: "not-a-cursor"', "after is not a cursor this API gave out"),
+])
+def test_bad_shared_address_pages_are_clear_errors(live_stack, arguments, message):
+    body = live_stack.graphql(f'{{ sharedAddresses(personId: "x", {arguments}) {{ pageInfo {{ hasNextPage }} }} }}',
+                              role="massh_analyst")
+    assert body["errors"][0]["message"] == message
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 def test_adults_on_probation_near_a_child_are_found(live_stack):
     with _driver(live_stack.settings) as driver:
         records = driver.execute_query("""

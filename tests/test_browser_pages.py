@@ -183,6 +183,9 @@ def test_analyst_relationship_queries(live_stack, demo_child, new_page):
     give_purpose(page, "MASSH analysis for a multi-agency decision")
     page.wait_for_selector("#concern")
     assert page.locator("h2#addresses").count() == 1
+    # The child shares an address with the parents: the shared-address page lists it, with them.
+    shared = page.locator("table", has=page.locator("caption:has-text('Addresses shared with other people')"))
+    assert demo_child["parents"][0]["person_id"] in shared.inner_html()
     # People at the person's most recent address.
     page.locator("#addresses + ul a").first.click()
     page.wait_for_selector("caption:has-text('Everyone recorded at')")

@@ -122,6 +122,7 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
     network = [("Query", "network", f"network(personId: {p}, depth: 1)")]
     export = [("Query", "people", "people(first: 2)")]
     search = [("Query", "searchPeople", f'searchPeople(caseId: "{s["case"]}")')]
+    shared = [("Query", "sharedAddresses", f"sharedAddresses(personId: {p})")]
     audit = [("Query", "auditEvents", "auditEvents(first: 1)")]
     usage = [("Query", "usageReport", "usageReport" + ROOT_CALLS["usageReport"])]
     queue = [("Query", "problemReportQueue", "problemReportQueue")]
@@ -157,7 +158,10 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
         "ResidentEdge": (residents + [("ResidentConnection", "edges", "edges")], "massh_analyst"),
         "Resident": (residents + [("ResidentConnection", "edges", "edges"), ("ResidentEdge", "node", "node")],
                      "massh_analyst"),
-        "SharedAddress": ([("Query", "sharedAddresses", f"sharedAddresses(personId: {p})")], "massh_analyst"),
+        "SharedAddressConnection": (shared, "massh_analyst"),
+        "SharedAddressEdge": (shared + [("SharedAddressConnection", "edges", "edges")], "massh_analyst"),
+        "SharedAddress": (shared + [("SharedAddressConnection", "edges", "edges"), ("SharedAddressEdge", "node", "node")],
+                          "massh_analyst"),
         "PersonOfConcern": ([("Query", "peopleOfConcern", f"peopleOfConcern(personId: {p}, depth: 3, minAge: 0)")],
                             "massh_analyst"),
         "SourceSystem": ([("Query", "sources", "sources")], "ig_reviewer"),
@@ -292,7 +296,7 @@ def test_integrator_without_family_scope_cannot_traverse(live_stack, subject):
               'query($id: ID!) { network(personId: $id) { nodes { id } } }',
               'query($id: ID!) { person(id: $id) { contactNumbers { number } } }',
               'query($id: ID!) { paths(fromId: $id, toId: $id) { nodes { id } } }',
-              'query($id: ID!) { sharedAddresses(personId: $id) { people { id } } }'):
+              'query($id: ID!) { sharedAddresses(personId: $id) { edges { node { people { id } } } } }'):
         body = live_stack.graphql(q, {"id": subject["person"]}, role="integrator")
         assert "FORBIDDEN" in _codes(body), q
 

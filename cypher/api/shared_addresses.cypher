@@ -1,6 +1,13 @@
-// People who share, or shared, an address with the person.
+// Addresses the person shares, or shared, with other people: one page of them ($limit after the first $skip, in
+// address id order, so that pages follow on), each with everyone else recorded there, youngest first.
 MATCH (g:Published {id: 'graph'})
-MATCH (p:Person {run: g.run, id: $id})-[:LIVES_AT]->(a:Address)<-[l:LIVES_AT]-(o:Person)
+MATCH (p:Person {run: g.run, id: $id})-[:LIVES_AT]->(a:Address)
+WHERE EXISTS { MATCH (a)<-[:LIVES_AT]-(o:Person) WHERE o <> p }
+WITH DISTINCT p, a
+ORDER BY a.id
+SKIP $skip
+LIMIT $limit
+MATCH (a)<-[l:LIVES_AT]-(o:Person)
 WHERE o <> p
 WITH a, o, l
 ORDER BY a.id, o.dob DESC
@@ -10,4 +17,4 @@ WITH a, collect({id: o.id, display_name: o.display_name, dob: o.dob, sex: o.sex,
                  current_address: head([(o)-[:LIVES_AT {current: true}]->(x:Address) | x.line + ', ' + x.postcode])})
        AS people
 RETURN a {.id, .line, .postcode} AS address, people
-LIMIT $limit
+ORDER BY a.id

@@ -84,7 +84,10 @@ query PeopleAtAddress($addressId: ID!, $after: String) {
 
 export const SHARED_ADDRESSES = `
 query SharedAddresses($id: ID!) {
-  sharedAddresses(personId: $id) { addressId line postcode people { id displayName age } }
+  sharedAddresses(personId: $id, first: 100) {
+    pageInfo { hasNextPage }
+    edges { node { addressId line postcode people { id displayName age } } }
+  }
 }`;
 
 export const PATHS = `

@@ -154,7 +154,8 @@ export async function renderAnalyst(view, params, context) {
     return;
   }
   const concern = (concernAnswer.data && concernAnswer.data.peopleOfConcern) || [];
-  const shared = (sharedAnswer.data && sharedAnswer.data.sharedAddresses) || [];
+  const sharedPage = sharedAnswer.data && sharedAnswer.data.sharedAddresses;
+  const shared = sharedPage ? sharedPage.edges.map((e) => e.node) : [];
   let residents = null;
   let residentPage = null;
   if (params.address) {
@@ -191,7 +192,7 @@ export async function renderAnalyst(view, params, context) {
     ['Recorded by', (r) => r.recordedBy.map(sourceName).join(', ')],
   ]) : html`<p class="govuk-body">No one else is recorded at this address.</p>`) : ''}
     ${residentPages(residentPage, params)}
-    ${shared.length ? peopleTable('Addresses shared with other people', shared, [
+    ${shared.length ? peopleTable(sharedPage.pageInfo.hasNextPage ? `The first ${shared.length} addresses shared with other people` : 'Addresses shared with other people', shared, [
     ['Address', (s) => addressName(s)], ['People', (s) => html`<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">${s.people.map((p) => html`<li>${personLink(p)}</li>`)}</ul>`],
   ]) : html`<p class="govuk-body">No addresses shared with other people.</p>`}
 

@@ -1,6 +1,7 @@
 """Analysts' relationship queries: networks, paths, addresses, and people of concern around a child."""
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from typing import Iterable
 
@@ -12,6 +13,7 @@ from schema.analysis_types import (ConcernType, Network, NetworkEdge, NetworkLin
 
 MAX_DEPTH = 3
 MAX_HOPS = 6
+MAX_AGE = 130
 NETWORK_NODE_LIMIT = 500
 FAMILY_TYPES = "PARENT_OF|SIBLING_OF|CARER_OF|PARTNER_OF|RELATED_TO"
 # Each link kind adds fixed relationship types to the traversal: the only text that reaches APOC's filter.
@@ -83,22 +85,28 @@ async def shared_addresses(graph: GraphReader, person_id: str, skip: int, limit:
                           people=[person_hit(p) for p in r["people"]]) for r in rows]
 
 
+def born_by(min_age: int, today: date | None = None) -> date:
+    """The latest date of birth of someone aged `min_age` or over today (as `resolvers.values.age` counts)."""
+    today = today or date.today()
+    year = today.year - min_age
+    # 29 February in a year without one: someone born on the 28th has had their birthday; on 1 March, not yet.
+    day = today.day if (today.month, today.day) != (2, 29) or calendar.isleap(year) else 28
+    return date(year, today.month, day)
+
+
 async def people_of_concern(graph: GraphReader, person_id: str, depth: int, types: list[ConcernType],
-                            min_age: int) -> list[PersonOfConcern]:
+                            min_age: int, skip: int, limit: int) -> list[PersonOfConcern]:
+    """`limit` of the people of concern aged `min_age` or over (or of unknown age), after the first `skip`."""
     _check_range("depth", depth, 1, MAX_DEPTH)
+    _check_range("minAge", min_age, 0, MAX_AGE)
     chosen = types or list(ConcernType)
     rows = await graph.read("api/people_of_concern", id=person_id, depth=depth,
                             relationship_filter=f"{FAMILY_TYPES}|MEMBER_OF|LIVES_AT", node_limit=NETWORK_NODE_LIMIT,
-                            sources=[t.value for t in chosen], case_sources=CASE_SOURCES)
-    found = []
-    for r in rows:
-        hit = person_hit(r)
-        if hit.age is not None and hit.age < min_age:
-            continue
-        found.append(PersonOfConcern(
-            person=hit, steps=r.get("steps"),
-            involvements=[f"{i['kind']} ({i['status']}, {i['source']})" for i in r["involvements"]]))
-    return found
+                            sources=[t.value for t in chosen], case_sources=CASE_SOURCES,
+                            born_by=born_by(min_age), skip=skip, limit=limit)
+    return [PersonOfConcern(person=person_hit(r), steps=r.get("steps"),
+                            involvements=[f"{i['kind']} ({i['status']}, {i['source']})" for i in r["involvements"]])
+            for r in rows]
 
 
 def relationship_label(relation: dict) -> str:

@@ -11,12 +11,12 @@ from resolvers.analysis import (AnalysisInputError, network, paths, people_at_ad
                                 shared_addresses)
 from resolvers.sources import people_page, sources
 from resolvers.team import team_around_child
-from schema.analysis_types import (ConcernType, Network, NetworkLink, PersonOfConcern, ResidentConnection,
-                                   ResidentEdge, SharedAddressConnection, SharedAddressEdge, SourceSystem,
-                                   TeamMember)
+from schema.analysis_types import (ConcernType, Network, NetworkLink, PersonOfConcernConnection, PersonOfConcernEdge,
+                                   ResidentConnection, ResidentEdge, SharedAddressConnection, SharedAddressEdge,
+                                   SourceSystem, TeamMember)
 from schema.errors import not_found, user_error
 from schema.pagination import (PageInputError, PersonHitConnection, check_page_size, connection, decode_cursor,
-                               page_start, position_edges)
+                               page_start, position_edges, position_page)
 
 
 @strawberry.type
@@ -68,19 +68,24 @@ class AnalysisQuery:
             skip = page_start(first, after)
         except PageInputError as exc:
             raise user_error(str(exc)) from None
-        # One more than the page only says whether there is a next page.
         found = await shared_addresses(info.context["graph"], str(person_id), skip, first + 1)
-        edges, page_info = position_edges(found[:first], skip, len(found) > first, SharedAddressEdge)
+        edges, page_info = position_page(found, skip, first, SharedAddressEdge)
         return SharedAddressConnection(edges=edges, page_info=page_info)
 
     @strawberry.field(description="People within `depth` steps (1-3) of a child with the chosen involvements "
-                                  "(anti-social behaviour, probation, youth justice), aged `minAge` or over.")
+                                  "(anti-social behaviour, probation, youth justice), aged `minAge` (0-130) or over or "
+                                  "of unknown age: nearest first, then oldest; at most 100 a page.")
     async def people_of_concern(self, info: Info, person_id: strawberry.ID, depth: int = 2,
-                                types: Optional[list[ConcernType]] = None, min_age: int = 18) -> list[PersonOfConcern]:
+                                types: Optional[list[ConcernType]] = None, min_age: int = 18, first: int = 50,
+                                after: Optional[str] = None) -> PersonOfConcernConnection:
         try:
-            return await people_of_concern(info.context["graph"], str(person_id), depth, types or [], min_age)
-        except AnalysisInputError as exc:
+            skip = page_start(first, after)
+            found = await people_of_concern(info.context["graph"], str(person_id), depth, types or [], min_age,
+                                            skip, first + 1)
+        except (AnalysisInputError, PageInputError) as exc:
             raise user_error(str(exc)) from None
+        edges, page_info = position_page(found, skip, first, PersonOfConcernEdge)
+        return PersonOfConcernConnection(edges=edges, page_info=page_info)
 
     @strawberry.field(description="Each source system: last synchronised, coverage period and row counts.")
     async def sources(self, info: Info) -> list[SourceSystem]:

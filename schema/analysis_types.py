@@ -105,6 +105,19 @@ class PersonOfConcern:
     involvements: list[str] = strawberry.field(description="kind (status, source) of each matching involvement.")
 
 
+@strawberry.type
+class PersonOfConcernEdge:
+    cursor: str
+    node: PersonOfConcern
+
+
+@strawberry.type(description="A page of the people of concern near a child, nearest first; ask for the next with "
+                             "`after: pageInfo.endCursor`.")
+class PersonOfConcernConnection:
+    edges: list[PersonOfConcernEdge]
+    page_info: PageInfo
+
+
 @strawberry.enum(description="What a network may follow.")
 class NetworkLink(Enum):
     FAMILY = "family"

@@ -107,6 +107,12 @@ def position_edges(items: Sequence[Item], skip: int, has_next_page: bool,
     return edges, PageInfo(has_next_page=has_next_page, end_cursor=end_cursor)
 
 
+def position_page(rows: Sequence[Item], skip: int, first: int,
+                  edge: Callable[..., Edge]) -> tuple[list[Edge], PageInfo]:
+    """`position_edges` for `rows` read one past the page: the extra one only says whether there is a next page."""
+    return position_edges(rows[:first], skip, len(rows) > first, edge)
+
+
 def connection(hits: list[PersonHit], first: int) -> PersonHitConnection:
     """`hits` holds up to first + 1 rows: the extra one only says whether there is a next page."""
     page = hits[:first]

@@ -88,7 +88,8 @@ EXPORT = Rule("export", ("data_manager", "integrator"), ("people:read",),
 # Where a paged list goes on (hasNextPage, endCursor): whoever may read one of the paged lists.
 PAGING = Rule("paging", tuple(dict.fromkeys(IDENTITY.roles + EXPORT.roles + ANALYSIS.roles)),
               tuple(dict.fromkeys(IDENTITY.scopes + EXPORT.scopes)),
-              "Where a paged list (search hits, the export, people at an address, shared addresses) goes on")
+              "Where a paged list (search hits, the export, people at an address, shared addresses, people of concern) "
+              "goes on")
 AUDIT = Rule("audit", ("ig_reviewer", "team_manager"), (),
              "Who read whom: IG reviewers see all, team managers their own team")
 PUBLIC = Rule("public", ROLES, ("people:read", "services:read", "family:read", "contacts:read"),
@@ -138,6 +139,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "SharedAddressEdge": _fields(ANALYSIS, "cursor node"),
     "SharedAddressConnection": _fields(ANALYSIS, "edges pageInfo"),
     "PersonOfConcern": _fields(ANALYSIS, "person steps involvements"),
+    "PersonOfConcernEdge": _fields(ANALYSIS, "cursor node"),
+    "PersonOfConcernConnection": _fields(ANALYSIS, "edges pageInfo"),
     "SourceSystem": _fields(PUBLIC, "source system lastSynchronised extractedAt coverageFrom coverageTo rowsIn "
                                     "rowsLoaded rowsQuarantined"),
     "PageInfo": _fields(PAGING, "hasNextPage endCursor"),

@@ -48,8 +48,8 @@ def test_alias_limit_and_one_over(live_stack):
 
 
 def _tokens(values: int) -> str:
-    """`{ peopleOfConcern(personId: "x", types: [ASB ...]) { steps } }`: 15 tokens plus one per list value."""
-    return '{ peopleOfConcern(personId: "x", types: [' + "ASB " * values + "]) { steps } }"
+    """`{ peopleOfConcern(personId: "x", types: [ASB ...]) { __typename } }`: 15 tokens plus one per list value."""
+    return '{ peopleOfConcern(personId: "x", types: [' + "ASB " * values + "]) { __typename } }"
 
 
 def test_token_limit_and_one_over(live_stack):

@@ -123,6 +123,7 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
     export = [("Query", "people", "people(first: 2)")]
     search = [("Query", "searchPeople", f'searchPeople(caseId: "{s["case"]}")')]
     shared = [("Query", "sharedAddresses", f"sharedAddresses(personId: {p})")]
+    concern = [("Query", "peopleOfConcern", f"peopleOfConcern(personId: {p}, depth: 3, minAge: 0)")]
     audit = [("Query", "auditEvents", "auditEvents(first: 1)")]
     usage = [("Query", "usageReport", "usageReport" + ROOT_CALLS["usageReport"])]
     queue = [("Query", "problemReportQueue", "problemReportQueue")]
@@ -160,10 +161,12 @@ def _carriers(s: dict[str, str]) -> dict[str, tuple[list[tuple[str, str, str]], 
                      "massh_analyst"),
         "SharedAddressConnection": (shared, "massh_analyst"),
         "SharedAddressEdge": (shared + [("SharedAddressConnection", "edges", "edges")], "massh_analyst"),
-        "SharedAddress": (shared + [("SharedAddressConnection", "edges", "edges"), ("SharedAddressEdge", "node", "node")],
-                          "massh_analyst"),
-        "PersonOfConcern": ([("Query", "peopleOfConcern", f"peopleOfConcern(personId: {p}, depth: 3, minAge: 0)")],
-                            "massh_analyst"),
+        "SharedAddress": (shared + [("SharedAddressConnection", "edges", "edges"),
+                                    ("SharedAddressEdge", "node", "node")], "massh_analyst"),
+        "PersonOfConcernConnection": (concern, "massh_analyst"),
+        "PersonOfConcernEdge": (concern + [("PersonOfConcernConnection", "edges", "edges")], "massh_analyst"),
+        "PersonOfConcern": (concern + [("PersonOfConcernConnection", "edges", "edges"),
+                                       ("PersonOfConcernEdge", "node", "node")], "massh_analyst"),
         "SourceSystem": ([("Query", "sources", "sources")], "ig_reviewer"),
         "PersonHitConnection": (export, "data_manager"),
         "PersonHitEdge": (export + [("PersonHitConnection", "edges", "edges")], "data_manager"),

@@ -69,8 +69,9 @@ query AnalystPerson($id: ID!) {
 
 export const PEOPLE_OF_CONCERN = `
 query PeopleOfConcern($id: ID!, $depth: Int!, $types: [ConcernType!], $minAge: Int!) {
-  peopleOfConcern(personId: $id, depth: $depth, types: $types, minAge: $minAge) {
-    steps involvements person { id displayName age dob currentAddress }
+  peopleOfConcern(personId: $id, depth: $depth, types: $types, minAge: $minAge, first: 100) {
+    pageInfo { hasNextPage }
+    edges { node { steps involvements person { id displayName age dob currentAddress } } }
   }
 }`;
 

@@ -153,7 +153,8 @@ export async function renderAnalyst(view, params, context) {
       { title: 'Error: Relationship queries' });
     return;
   }
-  const concern = (concernAnswer.data && concernAnswer.data.peopleOfConcern) || [];
+  const concernPage = concernAnswer.data && concernAnswer.data.peopleOfConcern;
+  const concern = concernPage ? concernPage.edges.map((e) => e.node) : [];
   const sharedPage = sharedAnswer.data && sharedAnswer.data.sharedAddresses;
   const shared = sharedPage ? sharedPage.edges.map((e) => e.node) : [];
   let residents = null;
@@ -178,7 +179,7 @@ export async function renderAnalyst(view, params, context) {
 
     <h2 class="govuk-heading-m" id="concern">Adults of concern</h2>
     ${concernForm({ ...params, depth })}
-    ${concern.length ? peopleTable(`${plural(concern.length, 'adult', 'adults')} within ${depth} ${depth === 1 ? 'step' : 'steps'}`, concern, [
+    ${concern.length ? peopleTable(`${concernPage.pageInfo.hasNextPage ? 'The nearest ' : ''}${plural(concern.length, 'adult', 'adults')} within ${depth} ${depth === 1 ? 'step' : 'steps'}`, concern, [
     ['Name', (c) => personLink(c.person)], ['Age', (c) => valueOr(c.person.age, 'Not known')],
     ['Steps', (c) => valueOr(c.steps, 'Not known')], ['Involvements', (c) => html`<ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">${c.involvements.map((i) => html`<li>${i}</li>`)}</ul>`],
   ]) : html`<p class="govuk-body fc-concern-none">No adults with these involvements within ${depth} ${depth === 1 ? 'step' : 'steps'}.</p>`}

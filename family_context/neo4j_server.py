@@ -482,14 +482,14 @@ def warm_up(settings: Settings, timeout: float = WARM_UP_TIMEOUT_SECONDS) -> Opt
     refresh, a benchmark, the API's first users -- finds the stores in memory and those paths compiled. A failure
     only means a slower first query: it is reported, never fatal.
     """
-    from neo4j import GraphDatabase, Query
+    from neo4j import Query
 
     from cypher import query
 
     began = time.monotonic()
     try:
-        with GraphDatabase.driver(local_uri(settings), auth=(settings.neo4j_user, _read_password(settings) or "")) \
-                as driver, console.status("Warming Neo4j's caches (reading the stores and indexes once) ..."):
+        with _local_driver(settings) as driver, \
+                console.status("Warming Neo4j's caches (reading the stores and indexes once) ..."):
             stores, _, _ = driver.execute_query(Query(query("ops/warm_up"), timeout=timeout), routing_="r")
             paths, _, _ = driver.execute_query(Query(query("ops/warm_up_paths"), timeout=timeout),
                                                {"people": WARM_UP_PATH_PEOPLE}, routing_="r")
@@ -510,15 +510,17 @@ def warm_up_writes(settings: Settings, timeout: float = WARM_UP_TIMEOUT_SECONDS)
     """Rehearse a refresh's switch on made-up data nobody sees, committed, so that the JVM compiles Neo4j's write
     paths now rather than during the first refresh (family_context/neo4j_write_warm_up.py says why and how). What
     each switch statement wrote, or None when it failed (reported, never fatal)."""
-    from neo4j import GraphDatabase
-
     from family_context.neo4j_write_warm_up import warm_up_writes as rehearse
 
-    def connect():
-        return GraphDatabase.driver(local_uri(settings), auth=(settings.neo4j_user, _read_password(settings) or ""))
-
     with console.status("Warming Neo4j's write paths (a refresh rehearsed on made-up data) ..."):
-        return rehearse(connect, timeout, console.print)
+        return rehearse(lambda: _local_driver(settings), timeout, console.print)
+
+
+def _local_driver(settings: Settings):
+    """A driver of its own for the start's warm-ups, signed in as the service user (the app's is not made yet)."""
+    from neo4j import GraphDatabase
+
+    return GraphDatabase.driver(local_uri(settings), auth=(settings.neo4j_user, _read_password(settings) or ""))
 
 
 def _wait_for_bolt(

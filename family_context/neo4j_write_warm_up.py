@@ -28,20 +28,22 @@ from typing import Any, Callable, Optional
 from neo4j import Driver, ManagedTransaction, Query
 
 from cypher import query
+from graph_loader.batches import BATCH_SIZE, chunks
+from graph_loader.runs import REMOVE_BATCH
 
 WARM_UP_RUN = "warm-up"
 RETIRED_RUN = f"{WARM_UP_RUN}:retired"
 # Enough rows for the JVM to compile each write path (it compiles a method after some ten thousand calls), few enough
 # to take seconds (at a million people: 16 s with 10,000).
 WARM_UP_PEOPLE = 15_000
-BATCH = 10_000  # rows per statement, as the refresh's switch sends them (graph_loader.batches.BATCH_SIZE)
 
 
 def remove_scratch(driver: Driver, timeout: float) -> None:
     """Delete the warm-up's made-up data, whatever step it stopped at (two index seeks when there is none)."""
     for run in (WARM_UP_RUN, RETIRED_RUN):
         with driver.session() as session:
-            session.run(Query(query("load/remove_generation"), timeout=timeout), run=run, batch=BATCH).consume()
+            session.run(Query(query("load/remove_generation"), timeout=timeout), run=run,
+                        batch=REMOVE_BATCH).consume()
 
 
 def stage(driver: Driver, timeout: float) -> int:
@@ -96,8 +98,8 @@ def rehearse(driver: Driver, timeout: float) -> dict[str, int]:
 
     def switch(tx: ManagedTransaction) -> None:
         for name, rows, params in switch_rows(sample[0].data()):
-            for i in range(0, len(rows), BATCH):
-                got = tx.run(query(f"refresh/{name}"), rows=rows[i:i + BATCH], **params).single()
+            for batch in chunks(rows, BATCH_SIZE):  # as the refresh's switch sends them
+                got = tx.run(query(f"refresh/{name}"), rows=batch, **params).single()
                 written[name] = written.get(name, 0) + int(got["written"])
 
     with driver.session() as session:

@@ -22,7 +22,6 @@ A failure is reported and never fatal: only the first refresh after the start is
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
 from typing import Any, Callable, Optional
 
 from neo4j import Driver, ManagedTransaction, Query
@@ -53,18 +52,12 @@ def stage(driver: Driver, timeout: float) -> int:
     return int(rows[0]["people"])
 
 
-def _next_day(iso: Optional[str]) -> str:
-    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat() if iso else "2026-01-02"
-
-
 def switch_rows(sample: dict[str, Any]) -> list[tuple[str, list, dict[str, str]]]:
     """The switch statements to run, in the refresh's order, with rows like a refresh's over the made-up data: a few
-    records replaced (retired, attached again), some changed, the rest a later extract date; some address history
-    entries flip "current" or move, the rest are seen later; half the households rebuilt, people joining the rest."""
+    records replaced (retired, attached again), the rest changed; address history entries flip "current", some move;
+    half the households rebuilt, people joining the rest."""
     people, records, lives, households = (sample[k] for k in ("people", "records", "lives", "households"))
-    replaced, changed, dated = records[:len(records) // 50], records[len(records) // 50:len(records) // 10], \
-        records[len(records) // 10:]
-    flipped, seen = lives[:len(lives) // 10], lives[len(lives) // 10:]
+    replaced, changed = records[:len(records) // 50], records[len(records) // 50:]
     moved = lives[:len(lives) // 20]
     rebuilt, joined = households[:len(households) // 2], households[len(households) // 2:]
     return [
@@ -74,14 +67,12 @@ def switch_rows(sample: dict[str, Any]) -> list[tuple[str, list, dict[str, str]]
                            for r in replaced], {"run": WARM_UP_RUN}),
         ("switch_set", [{"eid": r["eid"], "props": {"first_name": "warm-up again", "link_reasons": None}}
                         for r in changed], {}),
-        ("switch_set_extracted_at", [[r["eid"], _next_day(r["extracted_at"])] for r in dated], {}),
         ("switch_set_relationships", [{"eid": x["eid"], "props": {"current": not x["current"],
                                                                   "sources": ["warm-up", "again"]}}
-                                      for x in flipped], {}),
-        ("switch_set_last_seen", [[x["eid"], _next_day(x["last_seen"])] for x in seen], {}),
+                                      for x in lives], {}),
         ("switch_delete_relationships", [x["eid"] for x in moved] + [h["member_link"] for h in joined], {}),
         ("switch_lives_at", [{"person": x["person"], "address": x["address"], "sources": ["warm-up"],
-                              "last_seen": date(2026, 1, 3), "current": x["current"]} for x in moved], {}),
+                              "current": x["current"]} for x in moved], {}),
         ("switch_delete_nodes", [h["eid"] for h in rebuilt], {}),
         ("switch_households", [{"address": h["address"], "id": h["id"] + "/again", "members": [h["member"]]}
                                for h in rebuilt], {"run": WARM_UP_RUN}),

@@ -59,9 +59,9 @@ def write_import_files(prepared: Prepared, run: str, folder: Path) -> list[str]:
     nodes("Address", ["id:ID(Address)", "line", "postcode"],
           ([a["id"], a["line"], a["postcode"]] for a in prepared.addresses))
     nodes("SourceRecord", ["key:ID(SourceRecord)", "source", "system", "record_id", "first_name", "last_name",
-                           "dob:date", "extracted_at:date", "link_reasons", "holds_digest"],
+                           "dob:date", "link_reasons", "holds_digest"],
           ([r["props"][k] for k in ("key", "source", "system", "record_id", "first_name", "last_name", "dob",
-                                    "extracted_at", "link_reasons", "holds_digest")] for r in prepared.records))
+                                    "link_reasons", "holds_digest")] for r in prepared.records))
     nodes("Household", ["id:ID(Household)"], ([h["id"]] for h in prepared.households))
     nodes("Involvement", ["id:ID(Involvement)", "source", "kind", "status", "start_date:date", "end_date:date",
                           "last_contact:date", "detail_labels:string[]", "detail_values:string[]"],
@@ -85,9 +85,8 @@ def write_import_files(prepared: Prepared, run: str, folder: Path) -> list[str]:
          ([r["person_id"], r["props"]["key"], r["match_probability"]] for r in prepared.records))
     rels("RECORDED_AT", [":START_ID(SourceRecord)", ":END_ID(Address)"],
          ([r["record_key"], r["address_id"]] for r in prepared.recorded_at))
-    rels("LIVES_AT", [":START_ID(Person)", ":END_ID(Address)", "sources:string[]", "last_seen:date",
-                      "current:boolean"],
-         ([r["person_id"], r["address_id"], r["sources"], r["last_seen"], r["current"]] for r in prepared.lives_at))
+    rels("LIVES_AT", [":START_ID(Person)", ":END_ID(Address)", "sources:string[]", "current:boolean"],
+         ([r["person_id"], r["address_id"], r["sources"], r["current"]] for r in prepared.lives_at))
     rels("AT", [":START_ID(Household)", ":END_ID(Address)"],
          ([h["id"], h["address_id"]] for h in prepared.households))
     rels("MEMBER_OF", [":START_ID(Person)", ":END_ID(Household)"],

@@ -57,12 +57,11 @@ CSV_STEPS: tuple[tuple[str, str, Columns], ...] = (
     ("phones", "phones", [_col("number")]),
     ("relationships", "relationships", [_col(c) for c in ("from_id", "to_id", "type", "kind", "source")]),
     ("addresses", "addresses", [_col("id"), _col("line"), _col("postcode")]),
-    ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "last_seen", "current")]),
+    ("lives_at", "lives_at", [_col(c) for c in ("person_id", "address_id", "sources", "current")]),
     ("households", "households", [_col("id"), _col("address_id")]),
     ("members", "members", [_col("household_id"), _col("person_id")]),
     ("records", "records", [_col("person_id"), _col("match_probability")] + _props(
-        "key", "source", "system", "record_id", "first_name", "last_name", "dob", "extracted_at", "link_reasons",
-        "holds_digest")),
+        "key", "source", "system", "record_id", "first_name", "last_name", "dob", "link_reasons", "holds_digest")),
     ("recorded_at", "recorded_at", [_col("record_key"), _col("address_id")]),
     ("involvements", "involvements", [_col("record_key"), _col("service_key"), _col("practitioner_id")] + _props(
         "id", "source", "kind", "status", "start_date", "end_date", "last_contact", "detail_labels",

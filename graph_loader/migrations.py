@@ -13,8 +13,9 @@ def apply_migrations(driver: Driver) -> list[str]:
     for name in migration_names():
         if name in applied_before:
             continue
-        for statement in statements(name):
-            driver.execute_query(statement)
+        with driver.session() as session:  # auto-commit: a data migration may batch with CALL IN TRANSACTIONS
+            for statement in statements(name):
+                session.run(statement).consume()
         driver.execute_query(query("load/migration_record"), id=name)
         applied_now.append(name)
     driver.execute_query(query("load/await_indexes"))

@@ -137,7 +137,10 @@ def _person(person_id: str, first: str, last: str, dob: object, sex: object, wor
 
 
 def address_rows(records: list[StandardRecord], known: KnownAddressIds | None = None) -> tuple[list[dict], list[dict]]:
-    """(LIVES_AT rows for this person, with the current one marked; RECORDED_AT rows per record)."""
+    """(LIVES_AT rows for this person, with the current one marked; RECORDED_AT rows per record). The current address
+    is the one the most systems hold, then the one seen in the latest extract. When it was last seen is not stored:
+    it is the latest extract date of the entry's sources, which readers take from the SourceExtract nodes, so a new
+    extract never has to rewrite every tenant's address history (docs/graph_model.md, section 1)."""
     by_address: dict[str, list[StandardRecord]] = defaultdict(list)
     recorded = []
     for r in records:
@@ -153,7 +156,6 @@ def address_rows(records: list[StandardRecord], known: KnownAddressIds | None = 
         "person_id": records[0].person_id,
         "address_id": aid,
         "sources": sorted({r.source for r in recs}),
-        "last_seen": max(r.extracted_at for r in recs),
         "current": index == 0,
     } for index, (aid, recs) in enumerate(ranked)]
     return lives, recorded

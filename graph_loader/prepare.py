@@ -273,7 +273,7 @@ def record_row(r: StandardRecord, cfg: SourcesConfig, holds_digest: str | None =
     return {"person_id": r.person_id, "match_probability": r.match_probability,
             "props": {"key": r.key, "source": r.source, "system": cfg.source(r.source).system,
                       "record_id": r.record_id, "first_name": r.first_name, "last_name": r.last_name,
-                      "dob": r.dob, "extracted_at": r.extracted_at, "link_reasons": r.link_reasons,
+                      "dob": r.dob, "link_reasons": r.link_reasons,
                       "holds_digest": holds_digest}}
 
 

@@ -98,7 +98,7 @@ _PLAIN = (str, bool, int)
 
 def _same(a: Any, b: Any) -> bool:
     """`_canon(a) == _canon(b)`, the common cases first: equal text, flags or numbers of one type, and a date read back
-    as ISO text against the prepared date (every refresh compares a few hundred thousand of them)."""
+    as ISO text against the prepared date (every refresh compares a few hundred thousand dates of birth)."""
     if a is b:
         return True
     kind = type(a)
@@ -113,14 +113,12 @@ def _same(a: Any, b: Any) -> bool:
 
 def _lives_changes(now: list, row: dict) -> dict:
     """`_changed` for an address history entry: `now` as refresh/person_state reads it ([..., current, sources,
-    last seen, ...]), `row` as prepared. Written out, as it runs for every tenant (about 194,000 at a million)."""
+    ...]), `row` as prepared. Written out, as it runs for every tenant (about 194,000 at a million)."""
     changes = {}
     if not _same(now[3], value := row["current"]):
         changes["current"] = value
     if not _same(now[4], value := row["sources"]):
         changes["sources"] = value
-    if not _same(now[5], value := row["last_seen"]):
-        changes["last_seen"] = value
     return changes
 
 
@@ -133,22 +131,6 @@ def _changed(now: dict, props: dict) -> dict:
         if k != "run" and not _same(now.get(k), b):
             changes[k] = b
     return changes
-
-
-def _date_only(updates: list[dict], key: str) -> tuple[list[list], list[dict]]:
-    """Split `{"eid", "props"}` updates in two: those whose only change is `key` to a date, as [element id, ISO date]
-    rows (cypher/refresh/switch_set_extracted_at and switch_set_last_seen make the date again), and the others as
-    they are. A later extract changes every record's extract date and every tenant's "last seen" (about 400,000
-    dates at a million people), and the driver packs a date object about 15 times slower than its ISO text: that
-    packing was 2-3 s of the switch, in which Neo4j waits for the loader."""
-    dates, others = [], []
-    for update in updates:
-        props = update["props"]
-        if len(props) == 1 and type(value := props.get(key)) is date:
-            dates.append([update["eid"], value.isoformat()])
-        else:
-            others.append(update)
-    return dates, others
 
 
 class _Steps:
@@ -366,7 +348,8 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         # The addresses the touched people live at now came with their state; only the others are looked up.
         addresses = {l[0]: {"id": l[0], "eid": l[1], "line": l[2]} for now in state.values() for l in now["lives_at"]}
         # Records that come out with the same person, involvements, phones and addresses are kept and updated in
-        # place (a new extract date, a corrected name); only the others are replaced by staged copies.
+        # place (a corrected name, new link reasons); only the others are replaced by staged copies. A new extract
+        # date alone changes nothing stored on a record: readers take it from the source's SourceExtract.
         # What a record holds (involvements, phones, addresses) is compared by the digest every load stores on it
         # (prepare.holds_digests), not by reading it all back: a record written before digests existed is replaced.
         digests = holds_digests(new_records, inv_rows, has_phone, recorded_all)
@@ -475,11 +458,11 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         old_lives = {(pid, l[0]): l for pid, now in state.items() for l in now["lives_at"]}
         gone_people = sorted(affected - set(by_person))
         gone = set(gone_people)
-        lives_delete = [l[6] for k, l in old_lives.items() if k not in new_lives and k[0] not in gone]
-        lives_update = [{"eid": l[6], "props": changes} for k, r in new_lives.items()
+        lives_delete = [l[5] for k, l in old_lives.items() if k not in new_lives and k[0] not in gone]
+        lives_update = [{"eid": l[5], "props": changes} for k, r in new_lives.items()
                         if (l := old_lives.get(k)) is not None and (changes := _lives_changes(l, r))]
         lives_create = [{"person": person_eid[r["person_id"]], "address": address_eid[r["address_id"]],
-                         "sources": r["sources"], "last_seen": r["last_seen"], "current": r["current"]}
+                         "sources": r["sources"], "current": r["current"]}
                         for k, r in new_lives.items() if k not in old_lives]
         # Households: the residents of each touched address afterwards, against its household's members now.
         moving_in: dict[str, list[str]] = defaultdict(list)
@@ -536,8 +519,6 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         stamped = sorted({*staged_people.values(), *staged_addresses.values(), *staged_practitioners.values(),
                           *staged_phones.values()})
         extract_rows = source_extract_rows(cfg, dates, report, only)
-        record_dates, record_others = _date_only(record_updates, "extracted_at")
-        lives_dates, lives_others = _date_only(lives_update, "last_seen")
         report.timings["diff"] = round(time.perf_counter() - t, 2)
 
     # 3. The switch: one transaction, only flips; readers see all of it or none of it.
@@ -551,11 +532,9 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         steps.switch(tx, "refresh/switch_stamp", stamped, run=run)
         report.written["records_replaced"] = steps.switch(tx, "refresh/switch_attach", attach, run=run)
         steps.switch(tx, "refresh/switch_set", changed_people + line_updates + practitioner_updates + other_updates
-                     + record_others)
-        steps.switch(tx, "refresh/switch_set_extracted_at", record_dates)
+                     + record_updates)
         steps.switch(tx, "refresh/switch_set_relationships", probability_updates + probability_changes
-                     + lives_others)
-        steps.switch(tx, "refresh/switch_set_last_seen", lives_dates)
+                     + lives_update)
         steps.switch(tx, "refresh/switch_delete_relationships", lives_delete + rels_delete + members_leave)
         steps.switch(tx, "refresh/switch_lives_at", lives_create)
         steps.switch(tx, "refresh/switch_relationships", rels_create)

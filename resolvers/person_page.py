@@ -87,9 +87,12 @@ def _relationships(rows: list[dict[str, Any]], household: list[dict[str, Any]]) 
     return sorted(seen.values(), key=lambda r: (r.person.age is None, -(r.person.age or 0)))
 
 
-def _addresses(rows: list[dict[str, Any]]) -> list[Address]:
-    ordered = sorted(rows, key=lambda a: (not a["current"], -(to_date(a["last_seen"]).toordinal()
-                                                             if a.get("last_seen") else 0)))
+def _addresses(rows: list[dict[str, Any]], extracted: dict[str, Any]) -> list[Address]:
+    """Most recent first, then by when each was last seen: the latest extract date of the systems that record it."""
+    def last_seen(sources: list[str]) -> int:
+        return max((to_date(extracted[s]).toordinal() for s in sources if extracted.get(s)), default=0)
+
+    ordered = sorted(rows, key=lambda a: (not a["current"], -last_seen(a.get("sources") or [])))
     return [Address(id=a["id"], line=a["line"] or "", postcode=a.get("postcode"), most_recent=bool(a["current"]),
                     sources=sorted(a.get("sources") or [])) for a in ordered]
 
@@ -113,7 +116,8 @@ async def get_person(graph: GraphReader, person_id: str) -> Person | None:
     row = rows[0]
     person = row["person"]
     person_age = age(person.get("dob"))
-    addresses = _addresses(row["addresses"])
+    extracted = {e["source"]: e["extracted_at"] for e in row["extracts"]}
+    addresses = _addresses(row["addresses"], extracted)
     return Person(
         id=person["id"], display_name=person["display_name"], first_name=person.get("first_name"),
         last_name=person.get("last_name"), dob=iso(person.get("dob")), age=person_age,
@@ -125,7 +129,7 @@ async def get_person(graph: GraphReader, person_id: str) -> Person | None:
         contact_numbers=_phones(row["phones"]),
         records=sorted((SourceRecord(source=r["source"], system=r["system"], record_id=r["record_id"],
                                      match_probability=float(r["match_probability"] or 0.0),
-                                     correct_as_of=iso(r.get("extracted_at")),
+                                     correct_as_of=iso(extracted.get(r["source"])),
                                      link_reasons=link_reasons(r.get("link_reasons"))) for r in row["records"]),
                        key=lambda r: (-r.match_probability, r.source, r.record_id)),
     )

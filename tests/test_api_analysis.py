@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 
 import pytest
 from neo4j import AsyncGraphDatabase, GraphDatabase
@@ -63,6 +64,31 @@ def test_people_at_the_childs_address_include_the_child(live_stack, demo_child):
         role="massh_analyst"))["peopleAtAddress"]["edges"]
     mine = next(e["node"] for e in residents if e["node"]["person"]["id"] == demo_child["person_id"])
     assert mine["livesThereNow"] and mine["recordedBy"]
+
+
+def test_last_seen_and_correct_as_of_are_the_recording_systems_extract_dates(live_stack, demo_child):
+    """Neither date is stored per record or per address (docs/graph_model.md, section 1): both must still be what
+    the source register says, and the analyst's "seen between" filter must still use "last seen"."""
+    extracted = {s["source"]: s["extractedAt"] for s in _data(live_stack.graphql(
+        "{ sources { source extractedAt } }"))["sources"]}
+    person = _data(live_stack.graphql("""query($id: ID!) { person(id: $id) { currentAddress { id }
+        records { source correctAsOf } } }""", {"id": demo_child["person_id"]}))["person"]
+    assert person["records"] and all(r["correctAsOf"] == extracted[r["source"]] for r in person["records"])
+
+    def residents(**seen) -> dict:
+        edges = _data(live_stack.graphql("""query($a: ID!, $from: Date, $to: Date) {
+            peopleAtAddress(addressId: $a, seenFrom: $from, seenTo: $to, first: 100) {
+              edges { node { person { id } recordedBy lastSeen } } } }""",
+            {"a": person["currentAddress"]["id"], **seen}, role="massh_analyst"))["peopleAtAddress"]["edges"]
+        return {e["node"]["person"]["id"]: e["node"] for e in edges}
+
+    everyone = residents()
+    for node in everyone.values():
+        assert node["lastSeen"] == max(extracted[s] for s in node["recordedBy"])
+    seen = everyone[demo_child["person_id"]]["lastSeen"]
+    assert demo_child["person_id"] in residents(**{"from": seen, "to": seen})
+    day_after = (date.fromisoformat(seen) + timedelta(days=1)).isoformat()
+    assert demo_child["person_id"] not in residents(**{"from": day_after})
 
 
 def test_an_analyst_pages_through_everyone_at_a_busy_address_exactly_once(live_stack):

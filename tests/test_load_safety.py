@@ -408,23 +408,27 @@ def test_refreshing_one_source_gives_the_graph_a_full_load_of_the_same_input_giv
 
 
 def _dated_rows(settings) -> list[tuple]:
-    """What the content digest leaves out and a later extract changes: every address history entry with its sources,
-    last seen date and current flag, every record's extract date, and every household's members."""
-    rows = _driver(settings).execute_query(
+    """What the content digest leaves out and a later extract changes: every source's extract date (records and
+    address history take theirs from it), every address history entry with its sources and current flag, every
+    record's holds digest, and every household's members."""
+    driver = _driver(settings)
+    extracts = driver.execute_query(
+        "MATCH (g:Published {id: 'graph'}) MATCH (s:SourceExtract {run: g.run}) "
+        "RETURN s.source AS id, toString(s.extracted_at) AS extracted_at ORDER BY id").records
+    rows = driver.execute_query(
         "MATCH (g:Published {id: 'graph'}) MATCH (p:Person {run: g.run}) "
         "RETURN p.id AS id, apoc.coll.sort([(p)-[l:LIVES_AT]->(a:Address) | a.id + '|' + toString(l.current) + '|' "
-        "+ apoc.text.join(l.sources, ',') + '|' + toString(l.last_seen)]) AS lives, "
-        "apoc.coll.sort([(p)-[:HAS_RECORD]->(r:SourceRecord) | r.key + '|' + toString(r.extracted_at) + '|' "
-        "+ r.holds_digest]) AS records, "
+        "+ apoc.text.join(l.sources, ',')]) AS lives, "
+        "apoc.coll.sort([(p)-[:HAS_RECORD]->(r:SourceRecord) | r.key + '|' + r.holds_digest]) AS records, "
         "apoc.coll.sort([(p)-[:MEMBER_OF]->(h:Household)<-[:MEMBER_OF]-(m:Person) | h.id + '|' + m.id]) AS housemates "
         "ORDER BY id").records
-    return [tuple(r.values()) for r in rows]
+    return [tuple(r.values()) for r in extracts] + [tuple(r.values()) for r in rows]
 
 
 def test_a_later_extract_refreshed_gives_the_dates_and_households_a_full_load_gives(neo4j, small_town, tmp_path):
-    # The realistic daily refresh: the same rows, extracted two weeks later. Every housing record's extract date and
-    # every tenant's "last seen" move on (address history entries updated in place), and where that breaks a tie
-    # the tenant's current address and household change.
+    # The realistic daily refresh: the same rows, extracted two weeks later. Housing's extract date moves on, and
+    # with it every housing record's and every tenant's "last seen", which readers take from it; where that breaks a
+    # tie the tenant's current address (address history entries updated in place) and household change.
     import json
     from datetime import date, timedelta
 
@@ -441,17 +445,19 @@ def test_a_later_extract_refreshed_gives_the_dates_and_households_a_full_load_gi
     (extracts / "manifest.json").write_text(json.dumps(manifest))
     before = _dated_rows(neo4j)
     report = _load(neo4j, (extracts, linked), only=["housing_tenancy", "housing_asb"])
-    assert report.written["records_updated_in_place"] > 0 and report.written["lives_at_changed"] > 0
+    # Nothing stored on a record holds its extract date: the records kept need no update at all.
+    assert report.written["records_kept"] > 0, report.written
+    assert report.written["records_updated_in_place"] == 0 and report.written["lives_at_changed"] > 0
     refreshed = (_dated_rows(neo4j), digest_rows(_driver(neo4j)), generation_counts(_driver(neo4j)))
     assert refreshed[0] != before
-    # The switch sends those dates as ISO text and makes them dates again: they stay dates (the API formats and
-    # compares them), which the text of the rows above would not show.
+    # The extract date stays a date (the API formats and compares it), and no record or address history entry keeps
+    # a copy of it that a later refresh would have to rewrite.
     kinds = _driver(neo4j).execute_query(
-        "MATCH (g:Published {id: 'graph'}) MATCH (:Person {run: g.run})-[l:LIVES_AT]->() "
-        "WITH g, collect(DISTINCT valueType(l.last_seen)) AS lives "
-        "MATCH (r:SourceRecord {run: g.run}) RETURN lives, collect(DISTINCT valueType(r.extracted_at)) AS records"
-    ).records[0]
-    assert (kinds["lives"], kinds["records"]) == (["DATE NOT NULL"], ["DATE NOT NULL"]), kinds
+        "MATCH (g:Published {id: 'graph'}) "
+        "RETURN COLLECT { MATCH (s:SourceExtract {run: g.run}) RETURN DISTINCT valueType(s.extracted_at) } AS extracts, "
+        "COUNT { MATCH (r:SourceRecord) WHERE r.extracted_at IS NOT NULL } AS dated_records, "
+        "COUNT { MATCH ()-[l:LIVES_AT]->() WHERE l.last_seen IS NOT NULL } AS dated_lives").records[0]
+    assert (kinds["extracts"], kinds["dated_records"], kinds["dated_lives"]) == (["DATE NOT NULL"], 0, 0), kinds
 
     _load(neo4j, (extracts, linked))
     assert (_dated_rows(neo4j), digest_rows(_driver(neo4j)), generation_counts(_driver(neo4j))) == refreshed
@@ -582,8 +588,8 @@ def test_the_start_write_warm_up_commits_only_made_up_data_nobody_sees_and_remov
     assert written is not None
     # Every kind of write a refresh's switch makes was rehearsed, and committed (rolled back, it would compile less).
     assert {name for name, count in written.items() if count > 0} == {
-        "switch_retire", "switch_stamp", "switch_attach", "switch_set", "switch_set_extracted_at",
-        "switch_set_relationships", "switch_set_last_seen", "switch_delete_relationships", "switch_lives_at",
+        "switch_retire", "switch_stamp", "switch_attach", "switch_set", "switch_set_relationships",
+        "switch_delete_relationships", "switch_lives_at",
         "switch_delete_nodes", "switch_households", "switch_members"}
     # The leftover of the "killed" one and its own made-up data are gone: the store holds exactly what it held.
     assert _stored(neo4j) == stored
@@ -604,3 +610,31 @@ def test_a_refresh_after_the_write_warm_up_gives_what_it_gives_without(neo4j, sm
     assert neo4j_server.warm_up_writes(neo4j) is not None
     _load(neo4j, new_town, only=["housing_tenancy", "housing_asb"])
     assert (digest(_driver(neo4j)), _dated_rows(neo4j)) == without
+
+
+def test_a_graph_loaded_with_stored_dates_drops_them_once_and_reads_the_same(neo4j, small_town):
+    """Graphs loaded before migration 0004 kept each record's extract date and each address history entry's "last
+    seen" on the record and the entry. The migration removes those copies (readers derive both from the sources'
+    extracts), and nothing else changes: the content, the dates readers see, the households."""
+    from graph_loader.inspect import digest_rows
+    from graph_loader.migrations import apply_migrations
+
+    _load(neo4j, small_town)
+    driver = _driver(neo4j)
+    before = (digest_rows(driver), _dated_rows(neo4j))
+    # The graph as the code before 0004 wrote it.
+    driver.execute_query(
+        "MATCH (g:Published {id: 'graph'}) MATCH (s:SourceExtract {run: g.run}) "
+        "MATCH (r:SourceRecord {run: g.run, source: s.source}) SET r.extracted_at = s.extracted_at")
+    driver.execute_query(
+        "MATCH (g:Published {id: 'graph'}) MATCH (:Person {run: g.run})-[l:LIVES_AT]->() "
+        "SET l.last_seen = date('2026-01-01')")
+    driver.execute_query("MATCH (m:Migration {id: 'migrations/0004_dates_from_extracts'}) DELETE m")
+
+    assert apply_migrations(driver) == ["migrations/0004_dates_from_extracts"]
+    left = driver.execute_query(
+        "RETURN COUNT { MATCH (r:SourceRecord) WHERE r.extracted_at IS NOT NULL } AS records, "
+        "COUNT { MATCH ()-[l:LIVES_AT]->() WHERE l.last_seen IS NOT NULL } AS lives").records[0]
+    assert (left["records"], left["lives"]) == (0, 0)
+    assert (digest_rows(driver), _dated_rows(neo4j)) == before
+    assert apply_migrations(driver) == []  # once only

@@ -1,13 +1,13 @@
-// Everything the person page shows, in one round trip however large the family is.
+// Everything the person page shows, in one round trip however large the family is. A record's extract date and an
+// address's "last seen" are not stored on them: they come from the sources' extracts (the last column).
 MATCH (g:Published {id: 'graph'})
 MATCH (p:Person {run: g.run, id: $id})
 RETURN p {.id, .display_name, .first_name, .last_name, .dob, .sex} AS person,
   [(p)-[h:HAS_RECORD]->(r:SourceRecord) |
     {source: r.source, system: r.system, record_id: r.record_id, match_probability: h.match_probability,
-     extracted_at: r.extracted_at, link_reasons: r.link_reasons}] AS records,
+     link_reasons: r.link_reasons}] AS records,
   [(p)-[l:LIVES_AT]->(a:Address) |
-    {id: a.id, line: a.line, postcode: a.postcode, current: l.current, sources: l.sources,
-     last_seen: l.last_seen}] AS addresses,
+    {id: a.id, line: a.line, postcode: a.postcode, current: l.current, sources: l.sources}] AS addresses,
   [(p)-[:HAS_RECORD]->(r:SourceRecord)-[:RECORDS]->(i:Involvement)-[:WITH]->(s:Service) |
     {id: i.id, source: i.source, service_key: s.key, kind: i.kind, status: i.status, start_date: i.start_date,
      end_date: i.end_date, last_contact: i.last_contact, detail_labels: i.detail_labels,

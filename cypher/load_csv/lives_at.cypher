@@ -6,8 +6,7 @@ LOAD CSV WITH HEADERS FROM $file AS row
 CALL (row) {
   MATCH (p:Person {run: $run, id: row.person_id})
   MATCH (a:Address {run: $run, id: row.address_id})
-  CREATE (p)-[:LIVES_AT {sources: split(row.sources, $array_delimiter), last_seen: date(row.last_seen),
-                         current: toBoolean(row.current)}]->(a)
+  CREATE (p)-[:LIVES_AT {sources: split(row.sources, $array_delimiter), current: toBoolean(row.current)}]->(a)
   RETURN 1 AS ok
 } IN $concurrency CONCURRENT TRANSACTIONS OF $batch ROWS ON ERROR CONTINUE REPORT STATUS AS status
 RETURN count(ok) AS written, collect(CASE WHEN NOT status.committed THEN row END) AS failed,

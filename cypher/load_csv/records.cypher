@@ -7,8 +7,8 @@ CALL (row) {
   MATCH (p:Person {run: $run, id: row.person_id})
   CREATE (p)-[:HAS_RECORD {match_probability: toFloat(row.match_probability)}]->(:SourceRecord {
     run: $run, key: row.key, source: row.source, system: row.system, record_id: row.record_id,
-    first_name: row.first_name, last_name: row.last_name, dob: date(row.dob), extracted_at: date(row.extracted_at),
-    link_reasons: row.link_reasons, holds_digest: row.holds_digest})
+    first_name: row.first_name, last_name: row.last_name, dob: date(row.dob), link_reasons: row.link_reasons,
+    holds_digest: row.holds_digest})
   RETURN 1 AS ok
 } IN $concurrency CONCURRENT TRANSACTIONS OF $batch ROWS ON ERROR CONTINUE REPORT STATUS AS status
 RETURN count(ok) AS written, collect(CASE WHEN NOT status.committed THEN row END) AS failed,

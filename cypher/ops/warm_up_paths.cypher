@@ -11,9 +11,8 @@ MATCH (p:Person {run: g.run, id: pid})
 WITH p,
      [(p)-[h:HAS_RECORD]->(r:SourceRecord) |
        [r.key, elementId(r), elementId(h), r.link_reasons, h.match_probability,
-        r {.*, dob: toString(r.dob), extracted_at: toString(r.extracted_at)}]] AS records,
-     [(p)-[l:LIVES_AT]->(a:Address) | [a.id, elementId(a), a.line, l.current, l.sources, toString(l.last_seen)]]
-       AS lives_at,
+        r {.*, dob: toString(r.dob)}]] AS records,
+     [(p)-[l:LIVES_AT]->(a:Address) | [a.id, elementId(a), a.line, l.current, l.sources, elementId(l)]] AS lives_at,
      [(p)-[:MEMBER_OF]->(h:Household)-[:AT]->(a:Address) | [elementId(h), a.id]] AS households
 RETURN count(p) AS people, sum(size(records)) AS records, sum(size(lives_at)) AS addresses,
        sum(size(households)) AS households

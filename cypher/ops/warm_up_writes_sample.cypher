@@ -4,11 +4,10 @@ MATCH (p:Person) WHERE p.run = $scratch AND p.id IS NOT NULL
 WITH collect(p) AS people
 RETURN [p IN people | elementId(p)] AS people,
        COLLECT { UNWIND people AS p MATCH (p)-[x:HAS_RECORD]->(r:SourceRecord)
-                 RETURN {eid: elementId(r), person: elementId(p), probability: x.match_probability,
-                         extracted_at: toString(r.extracted_at)} } AS records,
+                 RETURN {eid: elementId(r), person: elementId(p), probability: x.match_probability} } AS records,
        COLLECT { UNWIND people AS p MATCH (p)-[l:LIVES_AT]->(a:Address)
-                 RETURN {eid: elementId(l), person: elementId(p), address: elementId(a), current: l.current,
-                         last_seen: toString(l.last_seen)} } AS lives,
+                 RETURN {eid: elementId(l), person: elementId(p), address: elementId(a), current: l.current} }
+                 AS lives,
        COLLECT { UNWIND people AS p MATCH (p)-[m:MEMBER_OF]->(h:Household)-[:AT]->(a:Address)
                  RETURN {eid: elementId(h), id: h.id, address: elementId(a), member: elementId(p),
                          member_link: elementId(m)} } AS households

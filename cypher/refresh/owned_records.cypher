@@ -8,4 +8,4 @@ UNWIND $rows AS eid
 MATCH (r:SourceRecord) WHERE elementId(r) = eid
 MATCH (p:Person {run: $run})-[h:HAS_RECORD]->(r)
 RETURN collect({key: r.key, person_id: p.id, eid: eid, link: elementId(h), match_probability: h.match_probability,
-                props: r {.*, dob: toString(r.dob), extracted_at: toString(r.extracted_at)}}) AS batch
+                props: r {.*, dob: toString(r.dob)}}) AS batch

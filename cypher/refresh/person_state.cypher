@@ -2,8 +2,8 @@
 // With it, as lists to keep the rows small: their records of the other sources, [key, element id, HAS_RECORD's
 // element id, link reasons, match probability] (a refresh cannot move them, and updates their reasons and
 // probability), and their address history, [address id, address element id, address line, current, sources,
-// last seen, LIVES_AT's element id], so neither the records nor the addresses are looked up again by key. Dates
-// come as ISO text, and one row per batch: a row per person, and a date object per date, cost the driver more than
+// LIVES_AT's element id], so neither the records nor the addresses are looked up again by key. The date of birth
+// comes as ISO text, and one row per batch: a row per person, and a date object per date, cost the driver more than
 // the people.
 UNWIND $rows AS pid
 MATCH (p:Person {run: $run, id: pid})
@@ -12,4 +12,4 @@ RETURN collect({person_id: p.id, eid: elementId(p),
        others: [(p)-[h:HAS_RECORD]->(r:SourceRecord) WHERE NOT r.source IN $sources |
          [r.key, elementId(r), elementId(h), r.link_reasons, h.match_probability]],
        lives_at: [(p)-[l:LIVES_AT]->(a:Address) |
-         [a.id, elementId(a), a.line, l.current, l.sources, toString(l.last_seen), elementId(l)]]}) AS batch
+         [a.id, elementId(a), a.line, l.current, l.sources, elementId(l)]]}) AS batch

@@ -24,24 +24,22 @@ TRICKY = [
 ]
 
 
+def _standard_encoder(sort_keys: bool = False):
+    return json.JSONEncoder(sort_keys=sort_keys, separators=(",", ":"), default=str).encode
+
+
 @pytest.mark.parametrize("sort_keys", [True, False])
 @pytest.mark.parametrize("value", TRICKY)
 def test_the_text_is_the_standard_librarys_byte_for_byte(value, sort_keys):
-    standard = json.JSONEncoder(sort_keys=sort_keys, separators=(",", ":"), default=str).encode
-    assert compact_encoder(sort_keys)(value) == standard(value)
+    assert compact_encoder(sort_keys)(value) == _standard_encoder(sort_keys)(value)
 
 
 def test_floats_as_the_loader_writes_them_are_the_same_text():
     """The loader rounds its floats (probabilities, match weights) to two decimals: written without an exponent by
     both, so the same text. (Floats needing an exponent are written differently, e.g. 1e16; the loader has none.)"""
     rounded = [round(i / 7, 2) for i in range(-70_000, 70_000)] + [round(i * 0.37, 2) for i in range(-3000, 3000)]
-    encode = compact_encoder()
-    standard = json.JSONEncoder(separators=(",", ":")).encode
+    encode, standard = compact_encoder(), _standard_encoder()
     assert [encode([x]) for x in rounded] == [standard([x]) for x in rounded]
-
-
-def _standard_encoder(sort_keys: bool = False):
-    return json.JSONEncoder(sort_keys=sort_keys, separators=(",", ":"), default=str).encode
 
 
 def test_a_towns_link_reasons_and_record_digests_are_what_json_made(town, monkeypatch):

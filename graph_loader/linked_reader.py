@@ -65,6 +65,19 @@ def people_with_sources(path: Path, sources: set[str]) -> set[str]:
     return {pid for (pid,) in rows if pid is not None}
 
 
+def address_pairs(linked: Path, people: set[str]) -> list[tuple[str, str]]:
+    """The distinct (address, postcode) pairs, either one given, of the standardised records of `people`, sorted:
+    only the pairs reach Python, not every record."""
+    records = linked / "standardised_records.csv"
+    _require(records, ("person_id", "address", "postcode"))
+    with _connect() as con:
+        con.execute("CREATE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(people)])
+        return [tuple(row) for row in con.execute(
+            "SELECT DISTINCT coalesce(address, '') AS line, coalesce(postcode, '') AS code "
+            f"FROM {SCAN} WHERE person_id IN (SELECT id FROM wanted) AND (line <> '' OR code <> '') "
+            "ORDER BY line, code", [str(records)]).fetchall()]
+
+
 RECORD_COLUMNS = ("source", "record_id", "person_id", "first_name", "last_name", "dob", "sex", "address", "postcode")
 
 

@@ -33,7 +33,7 @@ from graph_loader.dates import BadDate, parse_date
 from graph_loader.extract_reader import read_rows
 from graph_loader.involvements import RULES, Involvement
 from graph_loader.link_reasons import read_link_reasons
-from graph_loader.linked_reader import RECORD_COLUMNS, linked_record_rows, people_with_sources
+from graph_loader.linked_reader import RECORD_COLUMNS, address_pairs, linked_record_rows, people_with_sources
 from graph_loader.people import (KnownAddressIds, StandardRecord, address_id, address_rows, household_rows,
                                  person_row, record_address_id, record_key)
 from graph_loader.practitioners import complete, read_directory
@@ -170,9 +170,15 @@ def source_people_link_reasons(linked: Path, sources: list[str]) -> dict[str, st
 
 
 def address_ids(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """people.address_id of each (line, postcode): a one-source refresh works them out in its helper process while
-    it prepares the rest, and passes them to people_rows and address_nodes."""
+    """people.address_id of each (line, postcode), for people_rows and address_nodes."""
     return {pair: address_id(*pair) for pair in pairs}
+
+
+def source_people_address_ids(linked: Path, sources: list[str]) -> dict[tuple[str, str], str]:
+    """address_ids of every address the people who hold a record of `sources` are known at: what people_rows and
+    address_nodes need for them. A one-source refresh runs it in its helper process first thing (before the link
+    reasons), so that it can work out the people's rows while the helper is still on the reasons."""
+    return address_ids(address_pairs(linked, people_with_sources(linked / "clusters.csv", set(sources))))
 
 
 def impossible_dates(inv: Involvement, extracted_at: date) -> str | None:

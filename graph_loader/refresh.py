@@ -51,9 +51,10 @@ from graph_loader.load import console, new_run_id, write_quarantine
 from graph_loader.migrations import apply_migrations
 from graph_loader.people import StandardRecord
 from graph_loader.practitioners import read_directory
-from graph_loader.prepare import (LoadReport, address_ids, address_nodes, extract_dates, holds_digests,
+from graph_loader.prepare import (LoadReport, address_nodes, extract_dates, holds_digests,
                                   involvement_rows, people_rows, phone_nodes, read_linked, record_row,
-                                  source_extract_rows, source_people_link_reasons, source_rows)
+                                  source_extract_rows, source_people_address_ids, source_people_link_reasons,
+                                  source_rows)
 from graph_loader.relationships import RELATIONSHIP_SOURCE, relationship_rows
 from graph_loader.runs import REMOVE_BATCH, claim, fail_run, published_run, remove_refresh_leftovers, start_run
 from linkage.sources_config import load_sources, validate_extracts
@@ -252,8 +253,9 @@ def _refresh(driver: Driver, extracts: Path, linked: Path, cfg, only: set[str], 
     # Reads that do not depend on each other run side by side, and the touched people's state is read while Python
     # prepares the new rows: Neo4j answers on one core while Python works on the other. Leaving the block waits for
     # every read still running, also on error.
-    # The link reasons of the touched people's records (a third of preparing, in Python) are read in a process of
-    # its own, on the other core, meanwhile (prepare.source_people_link_reasons).
+    # The touched people's address ids and their records' link reasons (a third of preparing, in Python) are worked
+    # out in a process of its own, on the other core, meanwhile (prepare.source_people_address_ids and
+    # source_people_link_reasons).
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refresh-read") as pool, \
             start_helper("refresh") as helper:
         return _refresh_reading_with(pool, helper, driver, extracts, linked, cfg, only, generation, run_id,
@@ -269,6 +271,10 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
     steps = _Steps(driver, counter, None)
     # The sources' records as the graph holds them are read while DuckDB reads the new linkage output of the people
     # who hold a record of the sources now; the people who held one before and no longer do are read after (few).
+    # The helper works out those people's address ids first (the people's rows need them), then their records' link
+    # reasons, which are needed only once the records are compared, so the people's rows are worked out here while
+    # the helper is still on the reasons.
+    ids = helper.submit(source_people_address_ids, linked, sorted(only))
     reasons = helper.submit(source_people_link_reasons, linked, sorted(only))
     old_records = pool.submit(lambda: steps.read("refresh/owned_records", steps.read(
         "refresh/owned_record_ids", sources=sorted(only), run=run)[0]["ids"], collected=True, run=run))
@@ -280,29 +286,28 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
     dates = extract_dates(extracts, cfg)
     linked_records = read_linked(linked, dates, keep_people=holding, reasons={})
     holders = list(linked_records.values())  # their link reasons come from the helper process
-    ids = helper.submit(address_ids, sorted({(r.address, r.postcode) for r in holders if r.address or r.postcode}))
+    # The business rules need only the sources' own records, which all belong to `holding`: they run while the
+    # graph is still being read.
+    involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report, only=only)
+    new_records = {k: linked_records[k] for k in accepted}
+    inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
+    phones = phone_rows(extracts, cfg, new_records, report, only_sources=only)
+    _, has_phone = phone_nodes(phones)
+    t = time.perf_counter()
     old = old_records.result()
+    report.timings["wait_owned_records"] = round(time.perf_counter() - t, 2)
     old_people = {r["person_id"] for r in old}
     states.append(pool.submit(steps.read, "refresh/person_state", sorted(old_people - holding), collected=True,
                               run=run, sources=sorted(only)))
     no_longer = old_people - holding
     if no_longer:
         linked_records.update(read_linked(linked, dates, keep_people=no_longer))
-    involvements, accepted = source_rows(extracts, cfg, linked_records, dates, report, only=only)
-    new_records = {k: linked_records[k] for k in accepted}
-    inv_rows, practitioner_rows = involvement_rows(involvements, read_directory(extracts / "staff_directory.csv"))
-    phones = phone_rows(extracts, cfg, new_records, report, only_sources=only)
-    _, has_phone = phone_nodes(phones)
-    try:
-        got = reasons.result()
-    except Exception:  # the helper process could not run: read them here
-        got = source_people_link_reasons(linked, sorted(only))
-    for rec in holders:
-        rec.link_reasons = got.get(rec.key)
+    t = time.perf_counter()
     try:
         known_ids = ids.result()
     except Exception:  # the helper process could not run: people_rows works them out here
         known_ids = {}
+    report.timings["wait_helper_address_ids"] = round(time.perf_counter() - t, 2)
     report.timings["prepare"] = round(time.perf_counter() - started, 2)
 
     with Progress(console=console, transient=True) as progress:
@@ -353,6 +358,15 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         # What a record holds (involvements, phones, addresses) is compared by the digest every load stores on it
         # (prepare.holds_digests), not by reading it all back: a record written before digests existed is replaced.
         digests = holds_digests(new_records, inv_rows, has_phone, recorded_all)
+        t_wait = time.perf_counter()
+        try:
+            got = reasons.result()
+        except Exception:  # the helper process could not run: read them here
+            got = source_people_link_reasons(linked, sorted(only))
+        report.timings["wait_helper_link_reasons"] = round(time.perf_counter() - t_wait, 2)
+        for rec in holders:
+            rec.link_reasons = got.get(rec.key)
+        del got
         record_updates, probability_changes, kept = [], [], set()
         for r in (old if KEEP_UNCHANGED else []):
             rec = new_records.get(r["key"])
@@ -405,7 +419,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         person_eid.update(staged_people)
         address_eid = {aid: r["eid"] for aid, r in addresses.items()}
         staged_addresses = {r["id"]: r["eid"] for r in steps.stage(
-            "refresh/stage_addresses", [a for aid, a in sorted(wanted_addresses.items()) if aid not in addresses],
+            "refresh/stage_addresses", [wanted_addresses[aid] for aid in sorted(set(wanted_addresses) - set(addresses))],
             "addresses", stage=stage_run)}
         address_eid.update(staged_addresses)
         practitioner_eid = {pid: r["eid"] for pid, r in practitioners.items()}

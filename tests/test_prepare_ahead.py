@@ -81,3 +81,19 @@ def test_a_writer_waiting_for_rows_stops_when_the_load_gives_up(town):
     assert not waiting.is_alive()
     # Either it was stopped while waiting, or the (small) town was prepared before close() came.
     assert not raised or isinstance(raised[0], PreparationStopped)
+
+
+def test_a_refreshs_helper_works_out_the_address_id_of_every_record_of_the_people_it_touches(town):
+    from graph_loader.linked_reader import people_with_sources
+    from graph_loader.people import address_id
+    from graph_loader.prepare import extract_dates, read_linked, source_people_address_ids
+    from linkage.sources_config import load_sources
+
+    extracts, linked = town
+    sources = ["housing_asb", "housing_tenancy"]
+    touched = people_with_sources(linked / "clusters.csv", set(sources))
+    records = read_linked(linked, extract_dates(extracts, load_sources(SOURCES)), keep_people=touched, reasons={})
+    expected = {(r.address, r.postcode): address_id(r.address, r.postcode)
+                for r in records.values() if r.address or r.postcode}
+    assert records and expected
+    assert source_people_address_ids(linked, sources) == expected

@@ -36,10 +36,12 @@ class StandardRecord:
     extracted_at: date
     # Why linkage put this record with its person (graph_loader/link_reasons.py): a JSON string, or None.
     link_reasons: str | None = None
+    # record_key(source, record_id), worked out once: a refresh looks records up by key a few million times.
+    key: str = field(default="", compare=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        return record_key(self.source, self.record_id)
+    def __post_init__(self) -> None:
+        if not self.key:
+            self.key = record_key(self.source, self.record_id)
 
 
 @dataclass
@@ -91,22 +93,25 @@ def _priority(source: str) -> int:
     return _PRIORITY.get(source, len(SOURCE_PRIORITY))
 
 
-def _consensus(values: Iterable[tuple[str, object]]) -> object:
-    """The most common non-blank value; ties broken by source priority."""
+def _consensus(ranks: list[int], values: Iterable[object]) -> object:
+    """The most common non-blank value; ties broken by source priority (`ranks`: each value's source's _priority)."""
     counted: dict[object, int] = {}
-    best_source: dict[object, int] = {}
-    for source, value in values:
+    best_rank: dict[object, int] = {}
+    for rank, value in zip(ranks, values):
         if value is None or value == "":
             continue
-        counted[value] = counted.get(value, 0) + 1
-        rank = _priority(source)
-        if rank < best_source.get(value, 99):
-            best_source[value] = rank
+        if value in counted:
+            counted[value] += 1
+            if rank < best_rank[value]:
+                best_rank[value] = rank
+        else:
+            counted[value] = 1
+            best_rank[value] = rank
     if not counted:
         return None
     if len(counted) == 1:
         return next(iter(counted))
-    return max(counted, key=lambda v: (counted[v], -best_source[v]))
+    return max(counted, key=lambda v: (counted[v], -best_rank[v]))
 
 
 def person_row(person_id: str, records: list[StandardRecord]) -> dict:
@@ -116,11 +121,12 @@ def person_row(person_id: str, records: list[StandardRecord]) -> dict:
         r = records[0]
         return _person(person_id, r.first_name or "", r.last_name or "", r.dob,
                        r.sex if r.sex in ("M", "F") else "U", name_words(f"{r.first_name} {r.last_name}"))
+    ranks = [_priority(r.source) for r in records]
     return _person(person_id,
-                   _consensus((r.source, r.first_name) for r in records) or "",
-                   _consensus((r.source, r.last_name) for r in records) or "",
-                   _consensus((r.source, r.dob) for r in records),
-                   _consensus((r.source, r.sex) for r in records if r.sex in ("M", "F")) or "U",
+                   _consensus(ranks, [r.first_name for r in records]) or "",
+                   _consensus(ranks, [r.last_name for r in records]) or "",
+                   _consensus(ranks, [r.dob for r in records]),
+                   _consensus(ranks, [r.sex if r.sex in ("M", "F") else None for r in records]) or "U",
                    (word for r in records for word in name_words(f"{r.first_name} {r.last_name}")))
 
 
@@ -141,17 +147,21 @@ def address_rows(records: list[StandardRecord], known: KnownAddressIds | None = 
     is the one the most systems hold, then the one seen in the latest extract. When it was last seen is not stored:
     it is the latest extract date of the entry's sources, which readers take from the SourceExtract nodes, so a new
     extract never has to rewrite every tenant's address history (docs/graph_model.md, section 1)."""
-    by_address: dict[str, list[StandardRecord]] = defaultdict(list)
+    by_address: dict[str, list[StandardRecord]] = {}
     recorded = []
     for r in records:
         if not (r.address or r.postcode):
             continue
         aid = record_address_id(r, known)
-        by_address[aid].append(r)
+        found = by_address.get(aid)
+        if found is None:
+            by_address[aid] = [r]
+        else:
+            found.append(r)
         recorded.append({"record_key": r.key, "address_id": aid})
-    ranked = sorted(by_address.items(),
-                    key=lambda item: (len({r.source for r in item[1]}), max(r.extracted_at for r in item[1])),
-                    reverse=True)
+    ranked = list(by_address.items()) if len(by_address) < 2 else sorted(
+        by_address.items(), key=lambda item: (len({r.source for r in item[1]}), max(r.extracted_at for r in item[1])),
+        reverse=True)
     lives = [{
         "person_id": records[0].person_id,
         "address_id": aid,

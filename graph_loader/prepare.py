@@ -152,7 +152,7 @@ def read_linked(linked: Path, dates: dict[str, dict[str, date | None]], keep_peo
             linked_record_rows(linked, people):
         key = record_key(source, record_id)
         records[key] = StandardRecord(
-            source=source, record_id=record_id, person_id=person_id,
+            key=key, source=source, record_id=record_id, person_id=person_id,
             match_probability=float(probability or 1.0), first_name=first,
             last_name=last, dob=parse_date(dob, "dob"), sex=sex or "U",
             address=address, postcode=postcode,
@@ -290,14 +290,16 @@ def holds_digests(keys: Iterable[str], involvements: list[dict], has_phone: list
     service and lead practitioner), phone numbers and addresses. Stored on the record (`holds_digest`), it lets a
     one-source refresh see that a record comes out the same by reading one property instead of walking everything
     the record points at (graph_loader/refresh.py). Computed from prepared rows only, the same way by every load."""
+    wanted = keys if isinstance(keys, (set, dict)) else set(keys)
     parts: dict[str, list[str]] = defaultdict(list)
     for inv in involvements:
         parts[inv["record_key"]].append(_canonical(["i", inv["service_key"], inv["practitioner_id"], inv["props"]]))
     for ph in has_phone:
         parts[ph["record_key"]].append(_canonical(["p", ph["number"], ph["type"], ph["updated_at"]]))
-    for row in recorded_at:
-        parts[row["record_key"]].append(_canonical(["a", row["address_id"]]))
-    return {key: hashlib.sha1("\n".join(sorted(parts.get(key, ()))).encode()).hexdigest()[:20] for key in keys}
+    for row in recorded_at:  # a refresh passes every touched person's records: only those of `keys` count
+        if row["record_key"] in wanted:
+            parts[row["record_key"]].append(_canonical(["a", row["address_id"]]))
+    return {key: hashlib.sha1("\n".join(sorted(parts.get(key, ()))).encode()).hexdigest()[:20] for key in wanted}
 
 
 # The same bytes as json.JSONEncoder(sort_keys=True, ...) wrote them: the digests stored by earlier loads depend on

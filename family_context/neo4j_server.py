@@ -156,6 +156,8 @@ def render_conf(settings: Settings) -> str:
         f"server.memory.heap.initial_size={settings.neo4j_heap}",
         f"server.memory.heap.max_size={settings.neo4j_heap}",
         f"server.memory.pagecache.size={settings.neo4j_pagecache}",
+        *([f"db.memory.transaction.max={settings.neo4j_transaction_memory}"] if settings.neo4j_transaction_memory
+          else []),
         "",
         f"server.directories.data={home / 'data'}",
         f"server.directories.logs={home / 'logs'}",

@@ -27,6 +27,9 @@ class Settings:
     neo4j_user: str = field(default_factory=lambda: _env("FC_NEO4J_USER", "neo4j"))
     neo4j_heap: str = field(default_factory=lambda: _env("FC_NEO4J_HEAP", "1g"))
     neo4j_pagecache: str = field(default_factory=lambda: _env("FC_NEO4J_PAGECACHE", "512m"))
+    # The most memory one transaction may hold (db.memory.transaction.max); empty: Neo4j's default, no cap of its
+    # own (all transactions together may hold 70 % of the heap).
+    neo4j_transaction_memory: str = field(default_factory=lambda: _env("FC_NEO4J_TRANSACTION_MEMORY", ""))
     java_home: Path = field(
         default_factory=lambda: Path(_env("FC_JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64"))
     )

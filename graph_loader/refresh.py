@@ -32,13 +32,15 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date
 from collections import defaultdict
+from contextlib import contextmanager
+from datetime import date
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from neo4j import Driver, ManagedTransaction, Result, unit_of_work
+from neo4j.exceptions import Neo4jError
 from rich.progress import Progress
 
 from cypher import query
@@ -70,6 +72,29 @@ PRACTITIONER_PROPS = ("name", "role", "team", "phone", "email")
 
 class RefreshError(RuntimeError):
     """The refresh cannot be applied consistently; the message says why and what to do."""
+
+
+# Neo4j's codes for a transaction refused memory: all transactions together over their share of the heap
+# (dbms.memory.transaction.total.max, 70 % of it), one over db.memory.transaction.max, or the heap itself.
+MEMORY_REFUSED = ("Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                  "Neo.ClientError.General.TransactionOutOfMemoryError", "Neo.TransientError.General.OutOfMemoryError")
+
+
+@contextmanager
+def _memory_refusal_stops(what: str) -> Iterator[None]:
+    """A transaction Neo4j refused memory stops the refresh at once, saying what to do. Most of these errors are
+    "transient", so the driver would otherwise run the same transaction, needing the same memory, again for half a
+    minute. Raised before or inside the switch, so nothing readers see has changed."""
+    try:
+        yield
+    except Neo4jError as exc:
+        if exc.code not in MEMORY_REFUSED:
+            raise
+        raise RefreshError(
+            f"Neo4j refused the memory the refresh's {what} needed ({exc.code}: {exc.message}); nothing readers see "
+            "has changed. Give Neo4j a larger heap (FC_NEO4J_HEAP: its transactions may hold 70 % of it; and "
+            "FC_NEO4J_TRANSACTION_MEMORY, if set, caps each one), or run a full load, which writes in small "
+            "batches") from exc
 
 
 def _canon(value: Any) -> Any:
@@ -155,7 +180,8 @@ class _Steps:
         @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
         def work(tx: ManagedTransaction, batch: list[Any] | None) -> list[dict]:
             extra = {} if batch is None else {"rows": batch}
-            got = _rows(tx.run(query(name), **extra, **params))
+            with _memory_refusal_stops(f"read {name}"):
+                got = _rows(tx.run(query(name), **extra, **params))
             return [row for r in got for row in r["batch"]] if collected else got
 
         with self.driver.session(notifications_min_severity="OFF") as session:
@@ -173,7 +199,8 @@ class _Steps:
 
         @unit_of_work(timeout=LOAD_TIMEOUT_SECONDS)
         def work(tx: ManagedTransaction, batch: list[Any]) -> list[dict]:
-            return _rows(tx.run(query(name), rows=batch, **params))
+            with _memory_refusal_stops(f"staging {name}"):
+                return _rows(tx.run(query(name), rows=batch, **params))
 
         with self.driver.session(notifications_min_severity="OFF") as session:
             for batch in chunks(rows, BATCH_SIZE):
@@ -193,7 +220,8 @@ class _Steps:
         started = time.perf_counter()
         written = 0
         for batch in chunks(rows, BATCH_SIZE):
-            got = tx.run(query(name), rows=batch, **params).single()["written"]
+            with _memory_refusal_stops(f"switch ({name})"):
+                got = tx.run(query(name), rows=batch, **params).single()["written"]
             if exact and got != len(batch):
                 raise RefreshError(f"{name}: a batch of {len(batch)} rows wrote {got}")
             written += got
@@ -561,7 +589,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         tx.run(query("refresh/finish"), run_id=run_id, run=run, counts=report.counts_json(),
                seconds=report.seconds, retired=retired).consume()
 
-    with driver.session(notifications_min_severity="OFF") as session:
+    with driver.session(notifications_min_severity="OFF") as session, _memory_refusal_stops("switch"):
         session.execute_write(unit_of_work(timeout=SWITCH_TIMEOUT_SECONDS,
                                            metadata={"app": "family-context", "load": run_id})(switch))
     report.timings["switch"] = round(time.perf_counter() - t, 2)

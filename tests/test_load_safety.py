@@ -24,6 +24,10 @@ pytestmark = pytest.mark.integration
 
 SOURCES = PROJECT_ROOT / "demo_town" / "sources.yaml"
 PEOPLE, SEED = 400, 23
+# db.memory.transaction.max for the memory test: Neo4j hands a transaction memory 2 MiB at a time, so this lets each
+# transaction have one grant: enough for the server's own start and the refresh's bookkeeping, not for staging every
+# housing record of this town again.
+TRANSACTION_CAP = "2m"
 
 
 @pytest.fixture(scope="module")
@@ -541,6 +545,48 @@ def test_a_refresh_killed_half_way_changes_nothing(neo4j, small_town, tmp_path, 
     assert report.counts["housing_tenancy"].rows_in == len(_rows(new_town[0] / "housing_tenancies.csv"))
     # The killed run's staged copy and the re-run's retired records are gone: only the published graph is stored.
     assert _data_nodes(neo4j) == sum(generation_counts(_driver(neo4j))["nodes"].values())
+
+
+def _every_tenancy_in_arrears(town, dest: Path) -> tuple[Path, Path]:
+    extracts, linked = _copy_town(town, dest)
+    rows = _rows(extracts / "housing_tenancies.csv")
+    for row in rows:
+        row["arrears_weeks"] = "12.5"
+    _write_rows(extracts / "housing_tenancies.csv", rows)
+    _link(extracts, linked)
+    return extracts, linked
+
+
+def test_a_refresh_neo4j_refuses_memory_stops_saying_what_to_do_and_changes_nothing(neo4j, small_town, tmp_path):
+    # At a million people, replacing every record of a source in the one switch transaction needs more memory than
+    # Neo4j lets transactions hold with a 4 GB heap. Here a per-transaction cap makes a small town's refresh, which
+    # replaces every tenancy, hit it.
+    import dataclasses
+
+    from family_context import neo4j_server
+    from graph_loader.inspect import digest
+    from graph_loader.refresh import RefreshError
+
+    _load(neo4j, small_town)
+    before = digest(_driver(neo4j))
+    new_town = _every_tenancy_in_arrears(small_town, tmp_path / "capped")
+    capped = dataclasses.replace(neo4j, neo4j_transaction_memory=TRANSACTION_CAP)
+    assert neo4j_server.stop(neo4j) == 0 and neo4j_server.start(capped) == 0
+    try:
+        with pytest.raises(RefreshError) as refused:
+            _load(capped, new_town, only=["housing_tenancy", "housing_asb"])
+        message = str(refused.value)
+        assert "refused the memory" in message and "FC_NEO4J_HEAP" in message and "full load" in message
+        assert digest(_driver(capped)) == before
+        run = _driver(capped).execute_query(
+            "MATCH (r:LoadRun {kind: 'refresh'}) RETURN r.status AS status ORDER BY r.started_at DESC LIMIT 1")
+        assert run.records[0]["status"] == "failed"
+    finally:
+        neo4j_server.stop(capped)
+        assert neo4j_server.start(neo4j) == 0
+    report = _load(neo4j, new_town, only=["housing_tenancy", "housing_asb"])
+    assert _load_run(neo4j, report.run_id)["status"] == "complete"
+    assert digest(_driver(neo4j)) != before
 
 
 # ------------------------------------------------------------------------------------------ the start's write warm-up

@@ -17,7 +17,8 @@ Runs a private Neo4j under the work folder (its own port) and stops it at the en
   fixed cost: preparing, reading and comparing), `published_after` being when readers see it;
 - refresh_housing_next_extract: the same rows with an extract date a week later: every record's extract date and
   every tenant's address "last seen" change, and date-relative rules re-evaluate (the realistic daily case);
-- bulk: `--bulk` (prepare, CSV writing, neo4j-admin import, Neo4j restart, index build);
+- bulk: `--bulk` (prepare, CSV writing, neo4j-admin import, Neo4j restart, index build; the cache warm-up that
+  follows is in its timings, not its seconds);
 - ratio transactional/bulk.
 
 Every refresh also reports the CPU seconds of the loading process and of the Neo4j server it took (on the shared
@@ -233,6 +234,9 @@ def run() -> dict:
             report = load_graph(extracts, linked, SOURCES, settings, bulk=True)
             seconds = time.perf_counter() - t
             bulk_counts = generation_counts(get_driver(settings))
+            # The cache warm-up after the import readies the server for its first queries; the transactional
+            # load's server gets none, so it stays out of the comparison (reported in the timings).
+            seconds -= report.timings.get("warm_up", 0.0)
             out["bulk"] = {**_rates(seconds, *_totals(bulk_counts)), "timings": report.timings,
                            "same_counts_as_transactional": bulk_counts == counts}
             out["transactional_over_bulk"] = round(out["transactional"]["seconds"] / out["bulk"]["seconds"], 2)

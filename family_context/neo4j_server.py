@@ -14,7 +14,8 @@ people. Small databases skip it, FC_NEO4J_WARM_UP=0 turns it off.
 
 Public functions (each returns a process exit code and prints what it did):
 
-    start(settings, timeout=120.0) -> int   0 started (and caches warmed) or already running; 1 failed
+    start(settings, timeout=120.0, warm=True) -> int
+                                            0 started (and caches warmed) or already running; 1 failed
     warm_up(settings) -> Optional[dict]     read the stores and indexes once (start does it); None if it failed
     stop(settings, timeout=60.0) -> int     0 stopped or was not running; 1 could not stop it
     status(settings) -> int                 0 running and answering; 1 running, Bolt not answering; 3 not running
@@ -391,8 +392,12 @@ def _jvm_command(settings: Settings) -> list[str]:
 # ------------------------------------------------------------------------------------------------------- commands
 
 
-def start(settings: Settings, timeout: float = 120.0) -> int:
-    """Start Neo4j in the background and wait until Bolt answers. 0 when it is running (or already was)."""
+def start(settings: Settings, timeout: float = 120.0, warm: bool = True) -> int:
+    """Start Neo4j in the background and wait until Bolt answers. 0 when it is running (or already was).
+
+    `warm=False` skips the cache and write warm-ups: the bulk import starts a database that has no indexes yet, on
+    which the warm-ups' index reads would scan every node (at a million people they ran into their 15-minute
+    timeout); it warms up itself once the migrations have built the indexes."""
     uri = local_uri(settings)
     if not jars_present(settings):
         console.print(
@@ -448,10 +453,16 @@ def start(settings: Settings, timeout: float = 120.0) -> int:
     code = _wait_for_bolt(settings, proc.pid, proc, timeout, started_here=True)
     if code == 0:
         console.print(f"[green]Neo4j is up[/green] on {uri} after {time.monotonic() - began:.1f}s.")
-        if _warm_up_wanted(settings):
-            warm_up(settings)
-            warm_up_writes(settings)
+        if warm:
+            warm_up_if_worth_it(settings)
     return code
+
+
+def warm_up_if_worth_it(settings: Settings) -> None:
+    """The start's warm-ups (caches, then the write paths), unless the store is small or FC_NEO4J_WARM_UP=0."""
+    if _warm_up_wanted(settings):
+        warm_up(settings)
+        warm_up_writes(settings)
 
 
 def _store_bytes(settings: Settings) -> int:

@@ -19,6 +19,9 @@ Staged batches, then one short switch (docs/graph_model.md, section 3):
    only the person properties, address history entries, households and relationships that actually change;
 4. after the switch, retired records and orphans are deleted in small transactions.
 
+This module reads, stages and switches; what differs between the graph and the new rows (records kept, address
+history, households, relationships) is worked out by the pure functions of graph_loader/refresh_changes.py.
+
 Killed (or Neo4j restarted) before or during the switch: readers still see the old source data, whole; the next
 load or refresh marks the run abandoned and removes its staged copy, and re-running finishes the job. Killed after
 the switch: the new data is published; the next load removes the retired records.
@@ -34,7 +37,6 @@ import os
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import date
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -54,9 +56,12 @@ from graph_loader.migrations import apply_migrations
 from graph_loader.people import StandardRecord
 from graph_loader.practitioners import read_directory
 from graph_loader.prepare import (LoadReport, address_nodes, extract_dates, holds_digests,
-                                  involvement_rows, people_rows, phone_nodes, read_linked, record_row,
+                                  involvement_rows, people_rows, phone_nodes, read_linked,
                                   source_extract_rows, source_people_address_ids, source_people_link_reasons,
                                   source_rows)
+from graph_loader.refresh_changes import (address_history_changes, household_changes, kept_records, line_updates,
+                                          other_record_changes, person_changes, practitioner_updates,
+                                          relationship_changes, staged_record_rows, touched_addresses)
 from graph_loader.relationships import RELATIONSHIP_SOURCE, relationship_rows
 from graph_loader.runs import REMOVE_BATCH, claim, fail_run, published_run, remove_refresh_leftovers, start_run
 from linkage.sources_config import load_sources, validate_extracts
@@ -66,8 +71,6 @@ SWITCH_TIMEOUT_SECONDS = 900
 # Keep records that come out the same (update them in place) rather than replacing every record of the source;
 # FC_REFRESH_KEEP_UNCHANGED=0 replaces them all (the benchmark compares the two).
 KEEP_UNCHANGED = os.environ.get("FC_REFRESH_KEEP_UNCHANGED", "1") != "0"
-PERSON_PROPS = ("first_name", "last_name", "display_name", "dob", "sex", "search_names")
-PRACTITIONER_PROPS = ("name", "role", "team", "phone", "email")
 
 
 class RefreshError(RuntimeError):
@@ -97,66 +100,11 @@ def _memory_refusal_stops(what: str) -> Iterator[None]:
             "batches") from exc
 
 
-def _canon(value: Any) -> Any:
-    """A hashable, order-free form of a record's content (graph side or prepared side) for comparing the two; absent
-    and null properties are the same thing, as `SET n = map` stores no nulls. Dates compare as ISO text: the reads
-    return them so (`toString`), which spares the driver a date object each."""
-    if hasattr(value, "to_native"):
-        value = value.to_native()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return tuple(sorted((k, _canon(v)) for k, v in value.items() if v is not None and k != "run"))
-    if isinstance(value, (list, tuple)):
-        return tuple(_canon(v) for v in value)
-    return value
-
-
 def _rows(result: Result) -> list[dict]:
     """A result's rows as dicts. The queries return plain values (no nodes or relationships), so this skips
     `Record.data()`'s walk over every nested value, which at a million people cost seconds per read."""
     keys = result.keys()
     return [dict(zip(keys, record)) for record in result]
-
-
-_PLAIN = (str, bool, int)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """`_canon(a) == _canon(b)`, the common cases first: equal text, flags or numbers of one type, and a date read back
-    as ISO text against the prepared date (every refresh compares a few hundred thousand dates of birth)."""
-    if a is b:
-        return True
-    kind = type(a)
-    if kind is type(b) and kind in _PLAIN:
-        return a == b
-    if kind is str and type(b) is date:
-        return a == b.isoformat()
-    if kind is list and type(b) is list and a == b:  # equal lists have equal canonical forms
-        return True
-    return _canon(a) == _canon(b)
-
-
-def _lives_changes(now: list, row: dict) -> dict:
-    """`_changed` for an address history entry: `now` as refresh/person_state reads it ([..., current, sources,
-    ...]), `row` as prepared. Written out, as it runs for every tenant (about 194,000 at a million)."""
-    changes = {}
-    if not _same(now[3], value := row["current"]):
-        changes["current"] = value
-    if not _same(now[4], value := row["sources"]):
-        changes["sources"] = value
-    return changes
-
-
-def _changed(now: dict, props: dict) -> dict:
-    """The properties `SET n += changes` must write to turn `now` (as read from the graph) into `props`: those whose
-    value differs, and None for those to remove (`run` is the generation's, never a record's own)."""
-    changes = {}
-    for k in now.keys() | props.keys():
-        b = props.get(k)
-        if k != "run" and not _same(now.get(k), b):
-            changes[k] = b
-    return changes
 
 
 class _Steps:
@@ -395,17 +343,8 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         for rec in holders:
             rec.link_reasons = got.get(rec.key)
         del got
-        record_updates, probability_changes, kept = [], [], set()
-        for r in (old if KEEP_UNCHANGED else []):
-            rec = new_records.get(r["key"])
-            if rec is None or r["person_id"] != rec.person_id or r["props"].get("holds_digest") != digests[rec.key]:
-                continue
-            kept.add(rec.key)
-            changes = _changed(r["props"], record_row(rec, cfg, digests[rec.key])["props"])
-            if changes:
-                record_updates.append({"eid": r["eid"], "props": changes})
-            if r["match_probability"] != rec.match_probability:
-                probability_changes.append({"eid": r["link"], "props": {"match_probability": rec.match_probability}})
+        kept, record_updates, probability_changes = kept_records(old if KEEP_UNCHANGED else [], new_records,
+                                                                 digests, cfg)
         retiring = [r for r in old if r["key"] not in kept]
         # What only the retiring records point at may be orphaned once they go (deleted after the switch).
         retiring_links = pool.submit(steps.read, "refresh/record_links", [r["eid"] for r in retiring])
@@ -417,13 +356,8 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
             ("known_addresses", sorted(set(wanted_addresses) - set(addresses))),
             ("known_practitioners", sorted(p["id"] for p in practitioner_rows)), ("known_phones", numbers),
             ("services", None))}
-        # Households change only at the addresses someone touched moves into or out of (or stops or starts being
-        # known at): elsewhere the household already holds exactly the people who live there now.
-        current_now = {pid: l[0] for pid, now in state.items() for l in now["lives_at"] if l[3]}
-        current_after = {r["person_id"]: r["address_id"] for r in lives_at if r["current"]}
-        touched_addresses = sorted({aid for pid in affected for aid in (current_now.get(pid), current_after.get(pid))
-                                    if aid is not None and current_now.get(pid) != current_after.get(pid)})
-        reads["address_residents"] = pool.submit(steps.read, "refresh/address_residents", touched_addresses, run=run)
+        touched = touched_addresses(state, lives_at, affected)
+        reads["address_residents"] = pool.submit(steps.read, "refresh/address_residents", touched, run=run)
         addresses.update(_by_key(reads["known_addresses"].result(), "id"))
         practitioners = _by_key(reads["known_practitioners"].result(), "id")
         phone_eid = {r["number"]: r["eid"] for r in reads["known_phones"].result()}
@@ -460,91 +394,21 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
             stage=stage_run)}
         phone_eid.update(staged_phones)
 
-        staging = {rec.key for rec in replaced}
-        addresses_of: dict[str, list[str]] = defaultdict(list)
-        for r in recorded_all:
-            if r["record_key"] in staging:
-                addresses_of[r["record_key"]].append(address_eid[r["address_id"]])
-        involvements_of: dict[str, list[dict]] = defaultdict(list)
-        for inv in inv_rows:
-            if inv["record_key"] in staging:
-                involvements_of[inv["record_key"]].append({
-                    "service": service_eid[inv["service_key"]], "props": inv["props"],
-                    "practitioner": practitioner_eid.get(inv["practitioner_id"]) if inv["practitioner_id"] else None})
-        phones_of: dict[str, list[dict]] = defaultdict(list)
-        for ph in has_phone:
-            if ph["record_key"] in staging:
-                phones_of[ph["record_key"]].append({"phone": phone_eid[ph["number"]], "type": ph["type"],
-                                                    "updated_at": ph["updated_at"]})
-        record_rows = []
-        for rec in replaced:
-            row = record_row(rec, cfg, digests[rec.key])
-            record_rows.append({"props": row["props"], "addresses": addresses_of.get(rec.key, []),
-                                "involvements": involvements_of.get(rec.key, []),
-                                "phones": phones_of.get(rec.key, [])})
+        record_rows = staged_record_rows(replaced, cfg, digests, recorded_all, inv_rows, has_phone, address_eid,
+                                         service_eid, practitioner_eid, phone_eid)
         staged_records = {r["key"]: r["eid"] for r in steps.stage("refresh/stage_records", record_rows, "records",
                                                                   stage=stage_run)}
         report.timings["stage"] = round(time.perf_counter() - t, 2)
 
         # What the switch changes besides the records: only what differs from the graph now.
         t = time.perf_counter()
-        changed_people = []
-        for row in people:
-            now = state.get(row["id"])
-            if now is not None and any(not _same(now["props"].get(k), row[k]) for k in PERSON_PROPS):
-                changed_people.append({"eid": now["eid"], "props": {k: row[k] for k in PERSON_PROPS}})
-        # Address history: an entry that stays (same person, same address) is updated in place when its sources, last
-        # seen date or current flag change (a new extract date moves every tenant's "last seen"); the others are
-        # deleted or created.
-        new_lives = {(r["person_id"], r["address_id"]): r for r in lives_at}
-        old_lives = {(pid, l[0]): l for pid, now in state.items() for l in now["lives_at"]}
+        changed_people = person_changes(people, state)
         gone_people = sorted(affected - set(by_person))
-        gone = set(gone_people)
-        lives_delete = [l[5] for k, l in old_lives.items() if k not in new_lives and k[0] not in gone]
-        lives_update = [{"eid": l[5], "props": changes} for k, r in new_lives.items()
-                        if (l := old_lives.get(k)) is not None and (changes := _lives_changes(l, r))]
-        lives_create = [{"person": person_eid[r["person_id"]], "address": address_eid[r["address_id"]],
-                         "sources": r["sources"], "current": r["current"]}
-                        for k, r in new_lives.items() if k not in old_lives]
-        # Households: the residents of each touched address afterwards, against its household's members now.
-        moving_in: dict[str, list[str]] = defaultdict(list)
-        for r in lives_at:
-            if r["current"]:
-                moving_in[r["address_id"]].append(r["person_id"])
-        households_delete, households_create, members_leave, members_join = [], [], [], []
-        for aid in touched_addresses:
-            now = residents.get(aid)
-            stay = {p["id"]: p["eid"] for p in (now["residents"] if now else []) if p["id"] not in affected}
-            stay.update({pid: person_eid[pid] for pid in moving_in.get(aid, ())})
-            households = now["households"] if now else []
-            if len(households) == 1 and stay:
-                # The household stays: only the people who move out leave it and those who move in join it.
-                members = {m[0]: m[1] for m in households[0]["members"]}
-                members_leave.extend(eid for pid, eid in members.items() if pid not in stay)
-                members_join.extend({"person": eid, "household": households[0]["eid"]}
-                                    for pid, eid in stay.items() if pid not in members)
-                continue
-            households_delete.extend(h["eid"] for h in households)
-            if stay:
-                households_create.append({"address": address_eid[aid], "id": "H-" + aid[2:],
-                                          "members": [stay[p] for p in sorted(stay)]})
-        line_updates = [{"eid": addresses[aid]["eid"], "props": {"line": a["line"]}}
-                        for aid, a in wanted_addresses.items()
-                        if aid in addresses and len(a["line"]) > len(addresses[aid]["line"] or "")]
-        practitioner_updates = [{"eid": practitioners[p["id"]]["eid"], "props": {k: p[k] for k in PRACTITIONER_PROPS}}
-                                for p in practitioner_rows if p["id"] in practitioners and
-                                any(practitioners[p["id"]]["props"].get(k) != p[k] for k in PRACTITIONER_PROPS)]
-        # Family relationships as multisets: an extract that records the same relationship twice gets two edges, as
-        # in a full load, and dropping one of the copies removes one.
-        rel_key = lambda r: (r["from_id"], r["to_id"], r["type"], r["kind"], r["source"])  # noqa: E731
-        rels_now: dict[tuple, list[str]] = defaultdict(list)
-        for r in relationships_now:
-            rels_now[rel_key(r)].append(r["eid"])
-        rels_new: dict[tuple, list[dict]] = defaultdict(list)
-        for r in relationships_new:
-            rels_new[rel_key(r)].append(r)
-        rels_delete = [eid for k, eids in rels_now.items() for eid in eids[len(rels_new.get(k, ())):]]
-        to_create = [r for k, rows in rels_new.items() for r in rows[len(rels_now.get(k, ())):]]
+        lives = address_history_changes(state, lives_at, set(gone_people), person_eid, address_eid)
+        households = household_changes(touched, residents, lives_at, affected, person_eid, address_eid)
+        address_lines = line_updates(wanted_addresses, addresses)
+        practitioners_changed = practitioner_updates(practitioner_rows, practitioners)
+        rels_delete, to_create = relationship_changes(relationships_now, relationships_new)
         missing = sorted({pid for r in to_create for pid in (r["from_id"], r["to_id"])} - set(person_eid))
         person_eid.update({r["id"]: r["eid"] for r in steps.read("refresh/known_people", missing, run=run)})
         rels_create = [{"from": person_eid[r["from_id"]], "to": person_eid[r["to_id"]], "type": r["type"],
@@ -552,12 +416,7 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         attach = [{"person": person_eid[rec.person_id], "record": staged_records[rec.key],
                    "match_probability": rec.match_probability}
                   for rec in replaced]
-        # Other sources' records of these people: linkage may have rescored them (same owner, checked above).
-        other_updates = [{"eid": r["eid"], "props": {"link_reasons": linked_records[k].link_reasons}}
-                         for k, r in other_records.items() if r["link_reasons"] != linked_records[k].link_reasons]
-        probability_updates = [{"eid": r["link"], "props": {"match_probability": linked_records[k].match_probability}}
-                               for k, r in other_records.items()
-                               if r["match_probability"] != linked_records[k].match_probability]
+        other_updates, probability_updates = other_record_changes(other_records, linked_records)
         stamped = sorted({*staged_people.values(), *staged_addresses.values(), *staged_practitioners.values(),
                           *staged_phones.values()})
         extract_rows = source_extract_rows(cfg, dates, report, only)
@@ -573,17 +432,17 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
         steps.switch(tx, "refresh/switch_retire", [r["eid"] for r in retiring], retired=retired)
         steps.switch(tx, "refresh/switch_stamp", stamped, run=run)
         report.written["records_replaced"] = steps.switch(tx, "refresh/switch_attach", attach, run=run)
-        steps.switch(tx, "refresh/switch_set", changed_people + line_updates + practitioner_updates + other_updates
-                     + record_updates)
+        steps.switch(tx, "refresh/switch_set", changed_people + address_lines + practitioners_changed
+                     + other_updates + record_updates)
         steps.switch(tx, "refresh/switch_set_relationships", probability_updates + probability_changes
-                     + lives_update)
-        steps.switch(tx, "refresh/switch_delete_relationships", lives_delete + rels_delete + members_leave)
-        steps.switch(tx, "refresh/switch_lives_at", lives_create)
+                     + lives.update)
+        steps.switch(tx, "refresh/switch_delete_relationships", lives.delete + rels_delete + households.members_leave)
+        steps.switch(tx, "refresh/switch_lives_at", lives.create)
         steps.switch(tx, "refresh/switch_relationships", rels_create)
         steps.switch(tx, "refresh/switch_delete_nodes",
-                     [person_eid[p] for p in gone_people] + households_delete, exact=False)
-        steps.switch(tx, "refresh/switch_households", households_create, run=run)
-        steps.switch(tx, "refresh/switch_members", members_join)
+                     [person_eid[p] for p in gone_people] + households.delete, exact=False)
+        steps.switch(tx, "refresh/switch_households", households.create, run=run)
+        steps.switch(tx, "refresh/switch_members", households.members_join)
         steps.switch(tx, "load/source_extracts", extract_rows, run=run)
         report.seconds = round(time.perf_counter() - started, 1)
         tx.run(query("refresh/finish"), run_id=run_id, run=run, counts=report.counts_json(),
@@ -607,20 +466,21 @@ def _refresh_reading_with(pool: ThreadPoolExecutor, helper: ProcessPoolExecutor,
     report.timings["remove_retired"] = round(time.perf_counter() - t, 2)
 
     # Nodes and relationships the refresh wrote (staged and switched), for the benchmark's entities per second.
-    entities = (2 * len(record_rows) + len(stamped) + len(lives_create) + len(rels_create)
+    entities = (2 * len(record_rows) + len(stamped) + len(lives.create) + len(rels_create)
                 + sum(len(r["addresses"]) + len(r["phones"]) for r in record_rows)
                 + sum(3 + (1 if inv["practitioner"] else 0) for r in record_rows for inv in r["involvements"])
-                + sum(2 + len(h["members"]) for h in households_create) + len(members_join))
+                + sum(2 + len(h["members"]) for h in households.create) + len(households.members_join))
     report.written.update({
-        "entities": entities + len(record_updates) + len(probability_changes) + len(lives_update) + len(members_leave),
+        "entities": (entities + len(record_updates) + len(probability_changes) + len(lives.update)
+                     + len(households.members_leave)),
         "involvements": len(inv_rows),
         "records": len(new_records), "records_kept": len(kept), "records_updated_in_place": len(record_updates),
         "records_removed": len(retiring), "people_touched": len(affected),
         "people_changed": len(changed_people), "people_added": len(staged_people), "people_removed": len(gone_people),
         "other_records_rescored": len(other_updates) + len(probability_updates),
-        "lives_at_changed": len(lives_delete) + len(lives_update) + len(lives_create),
-        "households_rebuilt": len(households_create),
-        "household_members_changed": len(members_leave) + len(members_join),
+        "lives_at_changed": len(lives.delete) + len(lives.update) + len(lives.create),
+        "households_rebuilt": len(households.create),
+        "household_members_changed": len(households.members_leave) + len(households.members_join),
         "relationships_changed": len(rels_delete) + len(rels_create)})
     report.timings.update({f"step_{k}": round(v, 2) for k, v in steps.seconds.items()})
     report.seconds = round(time.perf_counter() - started, 1)

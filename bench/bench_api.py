@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-import httpx
+import httpx2
 import uvloop
 from neo4j import READ_ACCESS, AsyncGraphDatabase, GraphDatabase, Query
 
@@ -109,9 +109,9 @@ def start_server(settings, port: int, workers: int = 1) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return process
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             time.sleep(0.3)
     process.kill()
     raise SystemExit("the app did not start")

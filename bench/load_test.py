@@ -11,7 +11,7 @@ Run on purpose (not a test):
 
 It starts a private Neo4j (from the fetched jars) and `family-context serve` in its own process, both on free
 loopback ports under --var-dir (kept, so a second run reuses the loaded town), drives the users with asyncio +
-httpx, then stops both. Bounded: the run stops after --seconds, every request times out after 30 s. Prints one
+httpx2, then stops both. Bounded: the run stops after --seconds, every request times out after 30 s. Prints one
 JSON document (also written to --out): p50/p95/p99 per step, requests, errors by status and code, journeys done.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -102,9 +102,9 @@ def stack(var_dir: Path, people: int, seed: int) -> Iterator[tuple[Settings, str
             deadline = time.monotonic() + 90
             while True:
                 try:
-                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    if httpx2.get(f"{base}/health", timeout=2).status_code == 200:
                         break
-                except httpx.HTTPError:
+                except httpx2.HTTPError:
                     pass
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit(f"the app did not start; see {var_dir / 'serve.log'}")
@@ -150,7 +150,7 @@ def search_names(var_dir: Path, n: int, seed: int) -> list[str]:
 
 # --- the users ---------------------------------------------------------------------------------------------------
 
-async def user(number: int, http: httpx.AsyncClient, url: str, token: str, names: list[str], steps: dict[str, Step],
+async def user(number: int, http: httpx2.AsyncClient, url: str, token: str, names: list[str], steps: dict[str, Step],
                deadline: float, think: float, rng: random.Random, journeys: list[int]) -> None:
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "referral"}
 
@@ -158,7 +158,7 @@ async def user(number: int, http: httpx.AsyncClient, url: str, token: str, names
         started = time.perf_counter()
         try:
             response = await http.post(url, json={"query": document, "variables": variables}, headers=headers)
-        except httpx.HTTPError as exc:
+        except httpx2.HTTPError as exc:
             steps[step].latencies.append((time.perf_counter() - started) * 1000)
             steps[step].errors[type(exc).__name__] += 1
             return None
@@ -212,8 +212,8 @@ async def drive(settings: Settings, base: str, users: int, seconds: float, think
     steps = {name: Step() for name in ("search", "person_page", "team_around_child")}
     journeys = [0]
     url = f"{base}/graphql"
-    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+    limits = httpx2.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx2.AsyncClient(timeout=30, limits=limits) as http:
         # Warm up (JIT, page cache, token validation cache) with a few journeys, not measured.
         warm = {name: Step() for name in steps}
         await asyncio.gather(*(user(n, http, url, tokens[n], names, warm, time.perf_counter() + 5, 0,

@@ -151,7 +151,7 @@ def dev_token(
     scope: Optional[str] = typer.Option(None, help="Integrator scopes to ask for (default: all the client has)."),
 ) -> None:
     """Print a bearer access token for a demo role: from the running dev IdP, else minted with its key."""
-    import httpx
+    import httpx2
 
     from family_context.dev_idp.client import DevTokenError, token_for_role
     from family_context.dev_idp.keys import mint
@@ -164,7 +164,7 @@ def dev_token(
         raise typer.BadParameter(f"unknown role {role!r}")
     try:
         token = token_for_role(settings.issuer, role, scope)
-    except (httpx.HTTPError, DevTokenError):
+    except (httpx2.HTTPError, DevTokenError):
         typer.echo(f"The dev IdP is not answering on {settings.issuer}; minting with its key instead.", err=True)
         if role == "integrator":
             claims = {"sub": INTEGRATOR_CLIENT_ID, "client_id": INTEGRATOR_CLIENT_ID, "roles": ["integrator"],

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import httpx
+import httpx2
 import pytest
 import uvicorn
 
@@ -45,11 +45,11 @@ class LiveStack:
         return cached[0]
 
     def post(self, query: str, variables: dict | None = None, *, role: str = "social_worker",
-             token: str | None = None, anonymous: bool = False, headers: dict | None = None) -> httpx.Response:
+             token: str | None = None, anonymous: bool = False, headers: dict | None = None) -> httpx2.Response:
         sent = dict(headers or {})
         if not anonymous:
             sent["Authorization"] = f"Bearer {token or self.token(role)}"
-        return httpx.post(f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}},
+        return httpx2.post(f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}},
                           headers=sent, timeout=30)
 
     def graphql(self, query: str, variables: dict | None = None, **kwargs: Any) -> dict:

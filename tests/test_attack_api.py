@@ -16,7 +16,7 @@ import json
 import string
 
 import graphql
-import httpx
+import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -102,7 +102,7 @@ def _allowed_ignoring_condition(rule, principal: Principal) -> bool:
     return replace(rule, condition=None).allows(principal)
 
 
-def check_answer(response: httpx.Response, document: str, principal: Principal) -> None:
+def check_answer(response: httpx2.Response, document: str, principal: Principal) -> None:
     assert response.status_code < 500, response.text[:500]
     try:
         body = response.json()
@@ -124,8 +124,8 @@ def check_answer(response: httpx.Response, document: str, principal: Principal) 
         assert not bad, f"{principal.roles} read fields outside its permissions: {bad[:5]}"
 
 
-def _post(live_stack, document: str, role: str) -> httpx.Response:
-    return httpx.post(f"{live_stack.base_url}/graphql", json={"query": document},
+def _post(live_stack, document: str, role: str) -> httpx2.Response:
+    return httpx2.post(f"{live_stack.base_url}/graphql", json={"query": document},
                       headers={"Authorization": f"Bearer {_token(live_stack, role)}"}, timeout=60)
 
 
@@ -179,14 +179,14 @@ def test_garbage_bodies_never_cause_a_server_error(live_stack, body, content_typ
     headers = {"Authorization": f"Bearer {live_stack.token('social_worker')}"}
     if content_type:
         headers["Content-Type"] = content_type
-    response = httpx.post(f"{live_stack.base_url}/graphql", content=body, headers=headers, timeout=60)
+    response = httpx2.post(f"{live_stack.base_url}/graphql", content=body, headers=headers, timeout=60)
     assert response.status_code < 500, response.text[:300]
     assert "Traceback" not in response.text
 
 
 @pytest.mark.parametrize("body", [b"0", b"[]", b'"x"', b"null", b"true", b'[{"query": "{ me { name } }"}]'])
 def test_a_json_body_that_is_not_an_object_is_a_clear_400(live_stack, body):
-    response = httpx.post(f"{live_stack.base_url}/graphql", content=body, timeout=30,
+    response = httpx2.post(f"{live_stack.base_url}/graphql", content=body, timeout=30,
                           headers={"Authorization": f"Bearer {live_stack.token('social_worker')}",
                                    "Content-Type": "application/json"})
     assert response.status_code == 400
@@ -195,7 +195,7 @@ def test_a_json_body_that_is_not_an_object_is_a_clear_400(live_stack, body):
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_other_methods_on_graphql_are_refused(live_stack, method):
-    response = httpx.request(method, f"{live_stack.base_url}/graphql", json={"query": "{ me { name } }"},
+    response = httpx2.request(method, f"{live_stack.base_url}/graphql", json={"query": "{ me { name } }"},
                              headers={"Authorization": f"Bearer {live_stack.token('social_worker')}"}, timeout=30)
     assert response.status_code == 405
 
@@ -204,16 +204,16 @@ def test_other_methods_on_graphql_are_refused(live_stack, method):
                                   "/vendor/../../var/session_secret", "/static//etc/passwd",
                                   "/assets/..%2f..%2f..%2fpyproject.toml"])
 def test_no_path_traversal_out_of_the_static_folders(live_stack, path):
-    response = httpx.get(f"{live_stack.base_url}{path}", timeout=30)
+    response = httpx2.get(f"{live_stack.base_url}{path}", timeout=30)
     assert response.status_code in (400, 404), (response.status_code, response.text[:200])
     assert "FC_" not in response.text and "root:" not in response.text
 
 
 def test_a_hostile_request_id_is_replaced_not_echoed(live_stack):
     for value in ("x", "a" * 500, "abc\r\nSet-Cookie: y=1"[:20].replace("\r\n", " "), "<script>alert(1)</script>"):
-        response = httpx.get(f"{live_stack.base_url}/health", headers={"X-Request-ID": value}, timeout=30)
+        response = httpx2.get(f"{live_stack.base_url}/health", headers={"X-Request-ID": value}, timeout=30)
         assert response.headers["x-request-id"] != value
         assert len(response.headers["x-request-id"]) <= 64
     good = "load-test-00000001"
-    assert httpx.get(f"{live_stack.base_url}/health", headers={"X-Request-ID": good},
+    assert httpx2.get(f"{live_stack.base_url}/health", headers={"X-Request-ID": good},
                      timeout=30).headers["x-request-id"] == good

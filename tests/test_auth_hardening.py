@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-import httpx
+import httpx2
 import pytest
 
 from family_context.neo4j_server import free_port
@@ -69,13 +69,13 @@ def test_page_sizes_are_capped(live_stack):
 
 
 def test_batching_is_off(live_stack):
-    response = httpx.post(f"{live_stack.base_url}/graphql", json=[{"query": "{ me { name } }"}] * 2,
+    response = httpx2.post(f"{live_stack.base_url}/graphql", json=[{"query": "{ me { name } }"}] * 2,
                           headers={"Authorization": f"Bearer {live_stack.token()}"}, timeout=10)
     assert response.status_code == 400
 
 
 def test_no_queries_over_get(live_stack):
-    response = httpx.get(f"{live_stack.base_url}/graphql", params={"query": "{ me { name } }"},
+    response = httpx2.get(f"{live_stack.base_url}/graphql", params={"query": "{ me { name } }"},
                          headers={"Accept": "application/json", "Authorization": f"Bearer {live_stack.token()}"},
                          timeout=10)
     assert response.status_code != 200 or "data" not in response.text
@@ -89,7 +89,7 @@ def test_oversized_body_is_refused(live_stack):
 def test_introspection_and_graphiql_are_on_in_development(live_stack):
     body = live_stack.graphql("{ __schema { queryType { name } } }")
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
-    page = httpx.get(f"{live_stack.base_url}/graphql", headers={"Accept": "text/html"}, timeout=10)
+    page = httpx2.get(f"{live_stack.base_url}/graphql", headers={"Accept": "text/html"}, timeout=10)
     assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
@@ -121,19 +121,19 @@ def variant(live_stack):
 def test_per_user_rate_limit(live_stack, variant):
     _, base_url = variant(rate_limit_per_minute=5)
     headers = {"Authorization": f"Bearer {live_stack.token()}"}
-    codes = [httpx.post(f"{base_url}/graphql", json={"query": "{ me { name } }"}, headers=headers,
+    codes = [httpx2.post(f"{base_url}/graphql", json={"query": "{ me { name } }"}, headers=headers,
                         timeout=10).status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]
-    limited = httpx.post(f"{base_url}/graphql", json={"query": "{ me { name } }"}, headers=headers, timeout=10)
+    limited = httpx2.post(f"{base_url}/graphql", json={"query": "{ me { name } }"}, headers=headers, timeout=10)
     assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED" and int(limited.headers["retry-after"]) >= 1
-    other = httpx.post(f"{base_url}/graphql", json={"query": "{ me { name } }"}, timeout=10,
+    other = httpx2.post(f"{base_url}/graphql", json={"query": "{ me { name } }"}, timeout=10,
                        headers={"Authorization": f"Bearer {live_stack.token('massh_analyst')}"})
     assert other.status_code == 200, "the limit is per user"
 
 
 def test_unexpected_failures_are_masked_with_a_code(live_stack, variant, demo_child):
     _, base_url = variant(neo4j_user="nobody")  # every read fails inside the resolver with the database's AuthError
-    response = httpx.post(f"{base_url}/graphql", timeout=60, headers={"Authorization": f"Bearer {live_stack.token()}"},
+    response = httpx2.post(f"{base_url}/graphql", timeout=60, headers={"Authorization": f"Bearer {live_stack.token()}"},
                           json={"query": "query($id: ID!) { person(id: $id) { displayName } }",
                                 "variables": {"id": demo_child["person_id"]}})
     assert response.status_code == 200
@@ -171,11 +171,11 @@ def test_production_turns_off_introspection_graphiql_and_requires_persisted_docu
                                  oidc_client_secret=live_stack.settings.web_client_secret,
                                  persisted_documents_only=True)
     headers = {"Authorization": f"Bearer {live_stack.token()}"}
-    intro = httpx.post(f"{base_url}/graphql", json={"query": "{ __schema { queryType { name } } }"},
+    intro = httpx2.post(f"{base_url}/graphql", json={"query": "{ __schema { queryType { name } } }"},
                        headers=headers, timeout=10).json()
     assert intro.get("data") is None and intro["errors"]
-    assert httpx.get(f"{base_url}/graphql", headers={"Accept": "text/html"}, timeout=10).status_code != 200
-    assert "strict-transport-security" in httpx.get(f"{base_url}/health", timeout=10).headers
+    assert httpx2.get(f"{base_url}/graphql", headers={"Accept": "text/html"}, timeout=10).status_code != 200
+    assert "strict-transport-security" in httpx2.get(f"{base_url}/health", timeout=10).headers
 
     # A browser session may only send the web client's own documents; bearer clients may send any query.
     live_stack.idp.app.config["IDP_CLIENTS"][settings.oidc_client_id].redirect_uris.append(f"{base_url}/callback")

@@ -8,7 +8,7 @@ import hmac
 import json
 import time
 
-import httpx
+import httpx2
 import pytest
 from joserfc.jwk import RSAKey
 
@@ -29,7 +29,7 @@ def unsigned(header: dict, claims: dict) -> str:
     return f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
 
 
-def refused(live_stack, token: str) -> httpx.Response:
+def refused(live_stack, token: str) -> httpx2.Response:
     response = live_stack.post(ME, token=token)
     assert response.status_code == 401, response.text
     assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_TOKEN"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-import httpx
+import httpx2
 import pytest
 
 from family_context.dev_idp import DEMO_USERS
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.integration
 ME = "{ me { name roles team } }"
 
 
-def browser_sign_in(live_stack, username: str = "social.worker", next_path: str = "/") -> httpx.Client:
+def browser_sign_in(live_stack, username: str = "social.worker", next_path: str = "/") -> httpx2.Client:
     """What a browser does: / -> /login -> the IdP's form -> /callback -> back where it started."""
-    client = httpx.Client(base_url=live_stack.base_url, timeout=30)
+    client = httpx2.Client(base_url=live_stack.base_url, timeout=30)
     first = client.get(next_path if next_path == "/" else f"/login?next={next_path}")
     assert first.status_code in (302, 303, 307), first.text
     response = client.get(first.headers["location"]) if first.headers["location"].startswith("/login") else first
@@ -26,9 +26,9 @@ def browser_sign_in(live_stack, username: str = "social.worker", next_path: str 
     assert authorize.startswith(live_stack.settings.issuer + "/authorize")
     query = parse_qs(urlparse(authorize).query)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
-    form = httpx.get(authorize, timeout=10)
+    form = httpx2.get(authorize, timeout=10)
     assert form.status_code == 200 and "Username" in form.text
-    posted = httpx.post(authorize, data={"username": username, "password": DEMO_USERS[username].password},
+    posted = httpx2.post(authorize, data={"username": username, "password": DEMO_USERS[username].password},
                         timeout=10)
     assert posted.status_code == 302, posted.text
     callback = posted.headers["location"]
@@ -40,7 +40,7 @@ def browser_sign_in(live_stack, username: str = "social.worker", next_path: str 
     return client
 
 
-def csrf(client: httpx.Client) -> str:
+def csrf(client: httpx2.Client) -> str:
     response = client.get("/session")
     assert response.status_code == 200
     return response.json()["csrfToken"]
@@ -61,9 +61,9 @@ def test_sign_in_sets_a_safe_session_cookie(live_stack):
 
 
 def test_signed_out_browser_is_sent_to_sign_in(live_stack):
-    response = httpx.get(f"{live_stack.base_url}/", timeout=10)
+    response = httpx2.get(f"{live_stack.base_url}/", timeout=10)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
-    assert httpx.get(f"{live_stack.base_url}/session", timeout=10).status_code == 401
+    assert httpx2.get(f"{live_stack.base_url}/session", timeout=10).status_code == 401
 
 
 def test_cookie_graphql_needs_the_csrf_header(live_stack):
@@ -101,21 +101,21 @@ def test_no_open_redirect_after_sign_in(live_stack):
 
 
 def test_forged_session_cookie_is_refused(live_stack):
-    client = httpx.Client(base_url=live_stack.base_url, timeout=10)
+    client = httpx2.Client(base_url=live_stack.base_url, timeout=10)
     client.cookies.set("fc_session", "eyJ1c2VyIjogeyJzdWIiOiAieCIsICJyb2xlcyI6IFsiaWdfcmV2aWV3ZXIiXX19.forged")
     assert client.post("/graphql", json={"query": ME}, headers={"X-CSRF-Token": "x"}).status_code == 401
 
 
 def test_wrong_password_is_refused_by_the_idp(live_stack):
-    client = httpx.Client(base_url=live_stack.base_url, timeout=10)
+    client = httpx2.Client(base_url=live_stack.base_url, timeout=10)
     authorize = client.get("/login").headers["location"]
-    refused = httpx.post(authorize, data={"username": "social.worker", "password": "guess"}, timeout=10)
+    refused = httpx2.post(authorize, data={"username": "social.worker", "password": "guess"}, timeout=10)
     assert refused.status_code == 401 and "location" not in refused.headers
 
 
 def test_security_headers_and_strict_csp(live_stack):
     for path in ("/login", "/health", "/static/app.js"):
-        response = httpx.get(f"{live_stack.base_url}{path}", timeout=10)
+        response = httpx2.get(f"{live_stack.base_url}{path}", timeout=10)
         csp = response.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert "frame-ancestors 'none'" in csp

@@ -20,7 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from typer.testing import CliRunner
 
@@ -79,8 +79,8 @@ def private_app(loaded):
         idp.stop()
 
 
-def _search(base_url: str, headers: dict, name: str = "Emily Jones") -> httpx.Response:
-    return httpx.post(f"{base_url}/graphql", json={"query": SEARCH, "variables": {"name": name}},
+def _search(base_url: str, headers: dict, name: str = "Emily Jones") -> httpx2.Response:
+    return httpx2.post(f"{base_url}/graphql", json={"query": SEARCH, "variables": {"name": name}},
                       headers=headers, timeout=60)
 
 
@@ -112,7 +112,7 @@ def test_neo4j_crash_gives_503_with_retry_after_then_recovers_without_restarting
         assert down.headers.get("x-request-id")
         assert took < 10, f"the 503 took {took:.1f}s: the driver should fail fast, not retry for 30 s"
 
-        health = httpx.get(f"{base_url}/health", timeout=30)
+        health = httpx2.get(f"{base_url}/health", timeout=30)
         assert health.status_code == 503 and health.headers.get("Retry-After")
         assert health.json()["neo4j"] == "down"
     finally:
@@ -128,7 +128,7 @@ def test_neo4j_crash_gives_503_with_retry_after_then_recovers_without_restarting
         time.sleep(1)
     assert again.status_code == 200, again.text
     assert again.json()["data"]["searchPeople"]["edges"] == people
-    assert httpx.get(f"{base_url}/health", timeout=30).status_code == 200
+    assert httpx2.get(f"{base_url}/health", timeout=30).status_code == 200
 
 
 # --- 2. broken extracts -------------------------------------------------------------------------------------------

@@ -32,3 +32,13 @@ def test_person_page_resolver_then_schema_builds() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_app_and_cli_import_without_deprecation_warnings() -> None:
+    """`make demo` and every server start print nothing a deployer must wonder about: a library we use through a
+    deprecated path (authlib over the unmaintained httpx printed `AuthlibDeprecationWarning` at every start) fails
+    this, so the path is changed while the fix is small."""
+    code = "import family_context.app, family_context.cli, family_context.auth.web, family_context.dev_idp.client"
+    result = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", code], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import date, timedelta
 
-import httpx
+import httpx2
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -114,14 +114,14 @@ def test_usage_report_for_team_manager_service_owner_and_others(live_stack, demo
     assert too_long["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
     url = f"{live_stack.base_url}{owner['csvUrl']}&by=user"
-    csv_response = httpx.get(url, headers={"Authorization": f"Bearer {live_stack.token('ig_reviewer')}"}, timeout=30)
+    csv_response = httpx2.get(url, headers={"Authorization": f"Bearer {live_stack.token('ig_reviewer')}"}, timeout=30)
     assert csv_response.status_code == 200 and csv_response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(csv_response.text)))
     assert rows and set(rows[0]) == {"user", "name", "team", "sign_ins", "searches", "people_viewed",
                                      "distinct_people"}
     assert demo_child["last_name"] not in csv_response.text
-    assert httpx.get(url, timeout=30).status_code == 401
-    forbidden = httpx.get(url, headers={"Authorization": f"Bearer {live_stack.token('social_worker')}"}, timeout=30)
+    assert httpx2.get(url, timeout=30).status_code == 401
+    forbidden = httpx2.get(url, headers={"Authorization": f"Bearer {live_stack.token('social_worker')}"}, timeout=30)
     assert forbidden.status_code == 403
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
-import httpx
+import httpx2
 import pytest
 
 from tests.test_auth_web import browser_sign_in
@@ -130,7 +130,7 @@ def test_a_decision_is_recorded_for_the_next_run_and_audited(live_stack):
 
 
 def test_service_owner_can_narrow_usage_to_one_team_and_its_csv_follows(live_stack):
-    import httpx
+    import httpx2
 
     browser_sign_in(live_stack, "team.manager")
     query = """query($a: Date!, $b: Date!, $t: String) { usageReport(since: $a, until: $b, team: $t) {
@@ -139,7 +139,7 @@ def test_service_owner_can_narrow_usage_to_one_team_and_its_csv_follows(live_sta
     report = body["data"]["usageReport"]
     assert report["team"] == "Front Door" and [t["key"] for t in report["byTeam"]] == ["Front Door"]
     assert "&team=Front%20Door" in report["csvUrl"]
-    response = httpx.get(f"{live_stack.base_url}{report['csvUrl']}&by=team",
+    response = httpx2.get(f"{live_stack.base_url}{report['csvUrl']}&by=team",
                          headers={"Authorization": f"Bearer {live_stack.token('data_manager')}"}, timeout=30)
     assert response.status_code == 200
     assert [r["team"] for r in csv.DictReader(response.text.splitlines())] == ["Front Door"]
@@ -187,7 +187,7 @@ def test_a_failed_browser_sign_in_is_audited_but_not_counted(live_stack):
     reviewer finds the attempt in the audit trail: outcome `failed`, nobody signed in, a fixed reason code, and
     nothing the request carried. The usage report's sign-in count does not move."""
     before = live_stack.graphql(USAGE, _today_span(), role="data_manager")["data"]["usageReport"]
-    client = httpx.Client(base_url=live_stack.base_url, timeout=30)
+    client = httpx2.Client(base_url=live_stack.base_url, timeout=30)
     refused = client.get("/callback", params={"code": "forged-code", "state": "<script>forged</script>"})
     assert refused.status_code == 400 and "Sign-in failed" in refused.text
     assert client.get("/session").status_code == 401

@@ -23,7 +23,7 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-import httpx
+import httpx2
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -74,7 +74,7 @@ class TokenValidator:
         self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     async def metadata(self) -> dict[str, Any]:
-        async with httpx.AsyncClient(timeout=self.http_timeout) as client:
+        async with httpx2.AsyncClient(timeout=self.http_timeout) as client:
             response = await client.get(f"{self.issuer}/.well-known/openid-configuration")
             response.raise_for_status()
             data = response.json()
@@ -85,7 +85,7 @@ class TokenValidator:
     async def _fetch_keys(self) -> KeySet:
         if self._jwks_uri is None:
             self._jwks_uri = (await self.metadata())["jwks_uri"]
-        async with httpx.AsyncClient(timeout=self.http_timeout) as client:
+        async with httpx2.AsyncClient(timeout=self.http_timeout) as client:
             response = await client.get(self._jwks_uri)
             response.raise_for_status()
             data = response.json()
@@ -98,7 +98,7 @@ class TokenValidator:
             if self._keys is None:
                 try:
                     self._keys = await self._fetch_keys()
-                except (httpx.HTTPError, ValueError, KeyError) as exc:
+                except (httpx2.HTTPError, ValueError, KeyError) as exc:
                     log.warning("JWKS fetch failed: %s", type(exc).__name__)
                     raise InvalidToken("jwks_unavailable") from None
                 self._fetched_at = time.monotonic()
@@ -108,7 +108,7 @@ class TokenValidator:
                 try:
                     self._keys = await self._fetch_keys()
                     self._fetched_at = time.monotonic()
-                except (httpx.HTTPError, ValueError, KeyError) as exc:
+                except (httpx2.HTTPError, ValueError, KeyError) as exc:
                     log.warning("JWKS refetch failed: %s", type(exc).__name__)
                 key = self._find(kid)
             if key is None:

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from urllib.parse import parse_qs, urlparse
 
-import httpx
+import httpx2
 
 from family_context.dev_idp.server import authorize_url
 from family_context.dev_idp.users import (CLI_CLIENT_ID, CLI_REDIRECT_URI, DEMO_USERS, INTEGRATOR_CLIENT_ID,
@@ -29,7 +29,7 @@ def user_token(issuer: str, username: str, password: str | None = None, timeout:
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(16)
     url = authorize_url(issuer, CLI_CLIENT_ID, CLI_REDIRECT_URI, challenge, state)
-    with httpx.Client(timeout=timeout) as client:
+    with httpx2.Client(timeout=timeout) as client:
         response = client.post(url, data={"username": username, "password": password or account.password})
         if response.status_code != 302:
             raise DevTokenError(f"sign-in failed (HTTP {response.status_code})")
@@ -48,7 +48,7 @@ def client_token(issuer: str, scope: str | None = None, timeout: float = 10) -> 
     data = {"grant_type": "client_credentials"}
     if scope:
         data["scope"] = scope
-    response = httpx.post(f"{issuer}/token", data=data, auth=(INTEGRATOR_CLIENT_ID, INTEGRATOR_SECRET),
+    response = httpx2.post(f"{issuer}/token", data=data, auth=(INTEGRATOR_CLIENT_ID, INTEGRATOR_SECRET),
                           timeout=timeout)
     if response.status_code != 200:
         raise DevTokenError(f"token request failed (HTTP {response.status_code})")

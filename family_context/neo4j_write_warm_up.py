@@ -4,8 +4,8 @@ the first real refresh needs them.
 Why: a fresh JVM compiles Neo4j's code as it runs it. The read warm-up (`neo4j_server.warm_up`) covers the read
 paths; the write paths (setting properties, creating and deleting relationships and nodes, the commit and its
 index updates) were compiled during the first refresh that wrote anything. At a million people that refresh's
-switch took 14.6 s against 9.7 s once warmed, its compiler threads taking a core of the two (docs/graph_model.md,
-section 8). A rehearsal that is rolled back does not help: the commit, where most of that code runs, never happens.
+switch took 14.6 s against 9.7 s once warmed, its compiler threads taking a core of the two (docs/load_speed.md).
+A rehearsal that is rolled back does not help: the commit, where most of that code runs, never happens.
 
 So this commits, but only made-up data under its own run id (`WARM_UP_RUN`), which readers never see: every reader
 matches the published run, as for a refresh's staged copy. Nothing is copied from anybody's records. The steps:

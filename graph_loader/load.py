@@ -42,8 +42,8 @@ console = Console(stderr=True)
 
 # Whether Neo4j starts writing the lists already prepared while the rest is prepared (FC_LOAD_OVERLAP=1), or only
 # once all are (the default). On the 2-core machine Neo4j's writes use both cores, and a million-person load that
-# overlapped them slowed the writes by more than it saved (people 57 -> 165 s; 636 s in all, docs/graph_model.md
-# section 8); preparing with the helper process on the other core, before any write, is what gains.
+# overlapped them slowed the writes by more than it saved (people 57 -> 165 s; 636 s in all, docs/load_speed.md);
+# preparing with the helper process on the other core, before any write, is what gains.
 OVERLAP_WRITING = os.environ.get("FC_LOAD_OVERLAP", "0") == "1"
 
 # What a full load writes, in order: nodes before the relationships that need them.

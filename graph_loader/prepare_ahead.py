@@ -7,7 +7,7 @@ works out the people's rows, the address ids and the link reasons (prepare.prepa
 the loader meanwhile claims the database. The writer (graph_loader/csv_load.py) can wait for each list separately,
 so Neo4j could start on the people while the rest is prepared (FC_LOAD_OVERLAP=1, graph_loader/load.py); by
 default it starts once all is prepared, because Neo4j's writes use both cores and, measured at a million people,
-overlapping slowed them by more than it saved (docs/graph_model.md section 8). The lists are exactly those
+overlapping slowed them by more than it saved (docs/load_speed.md). The lists are exactly those
 `prepare` returns; nothing readers see changes either way: the generation is published only once it is complete.
 """
 from __future__ import annotations

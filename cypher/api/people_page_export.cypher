@@ -1,6 +1,6 @@
 // Integrators' paged export: people in id order after a cursor, as a keyset seek on the (run, id) uniqueness
 // index: `run` equal, `id` in a range, read in index order and stopped after $limit, so a page costs its own size
-// whatever the generation's. Why it is written this way (PROFILE in docs/graph_model.md, section 8):
+// whatever the generation's. Why it is written this way (PROFILE in docs/load_speed.md):
 // - `$after IS NULL OR p.id > $after` cannot be planned as a seek; the first page instead passes no cursor, and
 //   every id ('P-...') sorts after the empty string;
 // - the seek sits in a subquery run for the one Published row, and orders by (run, id), the index's own order:

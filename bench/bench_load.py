@@ -5,6 +5,7 @@
         [--heap 4g --pagecache 4g]      the private Neo4j's memory (defaults: FC_NEO4J_HEAP / FC_NEO4J_PAGECACHE)
         [--skip-bulk] [--skip-reload] [--refreshes N] [--next-extract-days 7] [--skip-replace-all]
         [--reuse] [--realistic N]           refresh a database an earlier run left in the work folder
+        [--restore-from DIR]                first replace that database with a copy of DIR (implies --reuse)
 
 
 Runs a private Neo4j under the work folder (its own port) and stops it at the end. Prints one JSON object:
@@ -28,6 +29,13 @@ Every refresh also reports the CPU seconds of the loading process and of the Neo
 people takes about 9 minutes) and only refreshes it: use `--refreshes 0` and a --next-extract-days larger than any
 earlier run's, so that each realistic refresh really moves the extract date on; `--realistic N` runs N of them in a
 row, each a further --next-extract-days later.
+
+`--restore-from DIR` first replaces that database with a copy of DIR, so that runs of two versions of the code, one
+after the other in the same hour, refresh the same graph (the machine's speed moves figures by a quarter from one
+hour to the next: compare only within one). The worst case, the first refresh after a restart in which households
+change: after a full load, stop and copy once (`cp -a var/bench/full/neo4j-1000000 var/bench/snap`), then per run
+`--work var/bench/full --restore-from var/bench/snap --refreshes 0 --skip-replace-all --realistic 1
+--next-extract-days 21 --skip-bulk` with the same --people, --extracts and --linked.
 """
 from __future__ import annotations
 
@@ -122,6 +130,9 @@ def run() -> dict:
     ap.add_argument("--reuse", action="store_true",
                     help="refresh the database a previous run left in --work instead of loading a new one")
     ap.add_argument("--realistic", type=int, default=1, help="realistic refreshes in a row (keeping unchanged)")
+    ap.add_argument("--restore-from", type=Path,
+                    help="a copy of an earlier run's neo4j-N folder (cp -a, Neo4j stopped): the database is replaced "
+                         "by it before Neo4j starts, so A/B runs of one refresh all start from the same graph")
     args = ap.parse_args()
     # Absolute: neo4j-admin (the bulk import) runs in Neo4j's home, where a relative --work names another folder.
     args.work = args.work.resolve()
@@ -156,6 +167,15 @@ def run() -> dict:
         out["link_seconds"] = round(time.perf_counter() - t, 1)
 
     var = args.work / f"neo4j-{args.people}"
+    if args.restore_from:
+        args.reuse = True
+        if not (args.restore_from / "neo4j" / "data").is_dir():
+            return {"error": f"--restore-from {args.restore_from}: not a copy of a neo4j-N folder (no neo4j/data)"}
+        t = time.perf_counter()
+        shutil.rmtree(var, ignore_errors=True)
+        shutil.copytree(args.restore_from, var, symlinks=True)  # a real copy: Neo4j writes its store files in place
+        out["restored_from"] = str(args.restore_from)
+        out["restore_seconds"] = round(time.perf_counter() - t, 1)
     if not args.reuse:
         shutil.rmtree(var, ignore_errors=True)
     settings = Settings(var_dir=var, neo4j_bolt_port=neo4j_server.free_port(), neo4j_heap=args.heap,

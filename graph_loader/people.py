@@ -171,10 +171,17 @@ def address_rows(records: list[StandardRecord], known: KnownAddressIds | None = 
     return lives, recorded
 
 
+def household_id(address_id: str) -> str:
+    """A household is the people currently at one address: its id follows the address's (`A-x` -> `H-x`), so every
+    load and refresh names the same household the same way."""
+    return "H-" + address_id[2:]
+
+
 def household_rows(lives_at: list[dict]) -> list[dict]:
     """One household per current address, holding everyone who currently lives there."""
     members: dict[str, list[str]] = defaultdict(list)
     for row in lives_at:
         if row["current"]:
             members[row["address_id"]].append(row["person_id"])
-    return [{"id": "H-" + aid[2:], "address_id": aid, "members": sorted(ids)} for aid, ids in sorted(members.items())]
+    return [{"id": household_id(aid), "address_id": aid, "members": sorted(ids)}
+            for aid, ids in sorted(members.items())]

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any, Iterable, NamedTuple
 
-from graph_loader.people import StandardRecord
+from graph_loader.people import StandardRecord, household_id
 from graph_loader.prepare import record_row
 
 PERSON_PROPS = ("first_name", "last_name", "display_name", "dob", "sex", "search_names")
@@ -159,9 +159,9 @@ class AddressHistoryChanges(NamedTuple):
 
 def address_history_changes(state: dict[str, dict], lives_at: list[dict], gone: set[str],
                             person_eid: dict[str, str], address_eid: dict[str, str]) -> AddressHistoryChanges:
-    """An entry that stays (same person, same address) is updated in place when its sources, last seen date or
-    current flag change (a new extract date moves every tenant's "last seen"); the others are deleted or created.
-    The entries of people who are `gone` go with them."""
+    """An entry that stays (same person, same address) is updated in place when its sources or current flag change
+    (when it was last seen is not stored: readers take it from the sources' extract dates); the others are deleted
+    or created. The entries of people who are `gone` go with them."""
     new_lives = {(r["person_id"], r["address_id"]): r for r in lives_at}
     old_lives = {(pid, l[0]): l for pid, now in state.items() for l in now["lives_at"]}
     return AddressHistoryChanges(
@@ -202,7 +202,7 @@ def household_changes(touched: list[str], residents: dict[str, dict], lives_at: 
             continue
         out.delete.extend(h["eid"] for h in households)
         if stay:
-            out.create.append({"address": address_eid[aid], "id": "H-" + aid[2:],
+            out.create.append({"address": address_eid[aid], "id": household_id(aid),
                                "members": [stay[p] for p in sorted(stay)]})
     return out
 
